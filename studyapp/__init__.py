@@ -1,0 +1,1 @@
+"""studyapp: markdown notes become spaced-repetition questions and mock exams."""
