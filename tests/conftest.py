@@ -1,0 +1,156 @@
+"""Shared pytest fixtures and hooks for the whole suite; each concern has its own section."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@pytest.fixture(scope="session")
+def in_ci() -> bool:
+    """True when the suite runs under CI, where a missing tool is a failure, not a skip."""
+    return _in_ci()
+
+
+# ---------------------------------------------------------------------------------------------
+# Harness: which database a test belongs to, and "no silent skips under CI".
+# ---------------------------------------------------------------------------------------------
+
+# A test marked for one database is deselected (reported, not skipped) on the other one:
+# `make test` runs the suite once on each, so every such test still runs somewhere.
+_ONLY_ON = {"sqlite": "sqlite", "postgres": "postgresql"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` filtering, so `-m "not browser"` sees our marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept, deselected = [], []
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        wanted = [vendor for mark, vendor in _ONLY_ON.items() if item.get_closest_marker(mark)]
+        if wanted and connection.vendor not in wanted:
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # An expected failure is reported as "skipped" with wasxfail; that one is not a skip.
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(f"{report.nodeid}: {_skip_reason(report)}")
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.skipped:
+        _skipped.append(f"{report.nodeid}: {_skip_reason(report)}")
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    if _in_ci() and _skipped:
+        terminalreporter.section("skipped tests fail the run under CI", sep="!", red=True)
+        for line in _skipped:
+            terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # CI must prove everything ran: a skip there means a missing tool or a forgotten marker.
+    if _in_ci() and _skipped and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser tests: Playwright driving Debian's chromium against pytest-django's live_server.
+# ---------------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _chromium_path() -> str | None:
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian chromium for the session (never a browser Playwright downloads)."""
+    executable = _chromium_path()
+    if executable is None:
+        if _in_ci():
+            pytest.fail(
+                "Debian's chromium is missing: .ci/run should have installed it "
+                "(apt-get install chromium)",
+                pytrace=False,
+            )
+        pytest.skip("install Debian's chromium: apt-get install chromium")
+
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse
+        # ORM calls from test code; the tests are synchronous, so the check does not apply.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def blocked_requests() -> list[str]:
+    """URLs the page tried to fetch from anywhere but this machine (they were aborted)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, blocked_requests: list[str]) -> Iterator[object]:
+    """A page in a fresh browser context that can reach only loopback addresses."""
+    context = browser.new_context()
+
+    def only_loopback(route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            blocked_requests.append(url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
