@@ -1,0 +1,228 @@
+"""Render a note's markdown to the sanitized HTML stored with it (pure: no Django).
+
+Topic headings get the ids the importer stores as `Topic.anchor`, and the paragraphs holding an
+exam signal get the class `exam-signal`. Both are placed by source line: before rendering, a
+marker made of private-use characters is put on each of those lines; after python-markdown has
+built its tree, a tree processor turns each marker into the id or class on the element the line
+became, and removes it. No author-facing attribute syntax (attr_list) is enabled for this.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Collection, Iterable, Mapping
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
+
+from studyapp.notes.parsed import Topic
+
+SIGNAL_CLASS = "exam-signal"
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile(f"{_OPEN}([hs])(\\d*){_CLOSE}")
+_ANY_MARKER_CHAR = re.compile(f"[{_OPEN}{_CLOSE}]")
+_ATX_START = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_LIST_ITEM = re.compile(r"^[ \t]*([*+-]|\d{1,9}[.)])([ \t]|$)")
+_TRAILING_SPACE = re.compile(r"[ \t]*$")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SIGNAL_HOLDERS = {"p", "li"}
+
+ALLOWED_TAGS = {
+    *_HEADINGS,
+    "p",
+    "br",
+    "hr",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "a",
+    "img",
+}
+ALLOWED_ATTRIBUTES = {
+    **{tag: {"id"} for tag in _HEADINGS},
+    "a": {"href", "title"},
+    "img": {"src", "alt"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+}
+
+
+def topic_anchors(topics: Iterable[Topic]) -> list[str]:
+    """One unique, non-empty anchor per topic: the parser's if it has one, else the title's slug."""
+    used: set[str] = set()
+    anchors = []
+    for i, topic in enumerate(topics, 1):
+        base = topic.anchor or slugify(topic.title, "-") or f"section-{i}"
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def render_note(
+    text: str, *, anchors: Mapping[int, str] | None = None, signal_lines: Collection[int] = ()
+) -> str:
+    """Markdown to sanitized HTML.
+
+    `anchors` maps the 1-based line of a heading to the id it must get; `signal_lines` are the
+    lines of exam signal sentences, whose paragraph (or list item) gets class `exam-signal`.
+    Line numbers count lines of `text` with CRLF and CR read as line ends.
+    """
+    anchors = dict(anchors or {})
+    text = _ANY_MARKER_CHAR.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = normalize_list_indentation(text.split("\n"))
+    ids = list(anchors.values())
+    for number, line in enumerate(anchors):
+        if 1 <= line <= len(lines):
+            lines[line - 1] = _mark_heading(lines, line - 1, number)
+    for line in set(signal_lines):
+        if 1 <= line <= len(lines):
+            lines[line - 1] = _mark_signal(lines[line - 1])
+    md = markdown.Markdown(
+        extensions=["tables", "sane_lists", "fenced_code", "toc", _LineMarkers(ids)],
+        extension_configs={"tables": {"use_align_attribute": True}},
+    )
+    html = _ANY_MARKER_CHAR.sub("", md.convert("\n".join(lines)))
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    """Keep a conservative set of tags; links get rel=noopener; images only over http(s)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        allowed_classes={tag: {SIGNAL_CLASS} for tag in _SIGNAL_HOLDERS},
+        strip_comments=True,
+    )
+
+
+def normalize_list_indentation(lines: list[str]) -> list[str]:
+    """Re-indent nested list items to the 4 spaces python-markdown needs.
+
+    Notes nest bullets by 2 spaces (as most editors do); python-markdown would flatten them.
+    Each item's depth is read from its indentation relative to the items above it, then the
+    item (and its indented continuation lines) is indented by 4 spaces per level. The number
+    of lines never changes, so source line numbers stay valid.
+    """
+    result = []
+    stack: list[int] = []  # source indentation of the open item at each depth
+    in_fence = previous_blank = False
+    for line in lines:
+        content = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(content)].expandtabs(4))
+        if _FENCE.match(line):
+            in_fence, stack = not in_fence, []
+        elif in_fence or _THEMATIC_BREAK.match(line):
+            pass
+        elif _LIST_ITEM.match(line):
+            while stack and indent < stack[-1]:
+                stack.pop()
+            if not stack or indent >= stack[-1] + 2:
+                stack.append(indent)
+            else:
+                stack[-1] = indent
+            line = " " * (4 * (len(stack) - 1)) + content
+        elif stack and content and indent > 0:
+            # A continuation line belongs to the deepest item it is indented past.
+            line = " " * (4 * sum(1 for start in stack if start < indent)) + content
+        elif stack and content and previous_blank:
+            stack = []
+        previous_blank = not content
+        result.append(line)
+    return result
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not value.lower().startswith(("http:", "https:")):
+        return None
+    return value
+
+
+def _mark_heading(lines: list[str], index: int, number: int) -> str:
+    """Put heading marker `number` on line `index` if that line is a heading; else leave it."""
+    line = lines[index]
+    marker = f"{_OPEN}h{number}{_CLOSE}"
+    atx = _ATX_START.match(line)
+    if atx:
+        # Right after the hashes, so that closing hashes (`## Title ##`) stay at the end.
+        return f"{line[: atx.end()]}{marker}{line[atx.end() :]}"
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if line.strip() and _SETEXT_UNDERLINE.match(following):
+        return f"{marker}{line}"
+    return line
+
+
+def _mark_signal(line: str) -> str:
+    """Put the signal marker at the end of a text line, before any hard-break spaces."""
+    if not line.strip() or _THEMATIC_BREAK.match(line) or _FENCE.match(line):
+        return line
+    end = _TRAILING_SPACE.search(line).start()
+    return f"{line[:end]}{_OPEN}s{_CLOSE}{line[end:]}"
+
+
+class _MarkerProcessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, ids: list[str]) -> None:
+        super().__init__(md)
+        self.ids = ids
+
+    def run(self, root: ET.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            for attribute, owner in (("text", element), ("tail", parents.get(element))):
+                value = getattr(element, attribute)
+                if owner is None or not value or _OPEN not in value:
+                    continue
+                for kind, number in _MARKER.findall(value):
+                    self._apply(owner, parents, kind, number)
+                setattr(element, attribute, _MARKER.sub("", value))
+
+    def _apply(
+        self, element: ET.Element, parents: dict[ET.Element, ET.Element], kind: str, number: str
+    ) -> None:
+        wanted = _HEADINGS if kind == "h" else _SIGNAL_HOLDERS
+        while element is not None and element.tag not in wanted:
+            element = parents.get(element)
+        if element is None:
+            return
+        if kind == "h":
+            element.set("id", self.ids[int(number)])
+        else:
+            element.set("class", SIGNAL_CLASS)
+
+
+class _LineMarkers(Extension):
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
+        # After inline processing (20), before the table of contents gives headings ids (5).
+        md.treeprocessors.register(_MarkerProcessor(md, self.ids), "line_markers", 7)

@@ -1,0 +1,28 @@
+"""Pages that show imported notes, and (for now) the home page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from studyapp.notes.models import Note
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    # A placeholder until the study dashboard takes over this URL.
+    return render(request, "home.html")
+
+
+@require_safe
+def note_list(request: HttpRequest) -> HttpResponse:
+    notes = Note.objects.with_counts().only("slug", "title", "service", "intro")
+    return render(request, "notes/note_list.html", {"notes": notes})
+
+
+@require_safe
+def note_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    note = get_object_or_404(Note, slug=slug)
+    topics = note.topics.current().only("title", "anchor", "level", "note_id")
+    return render(request, "notes/note_detail.html", {"note": note, "topics": topics})

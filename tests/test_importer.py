@@ -1,0 +1,489 @@
+"""Importing notes: what lands in the database, what is kept across edits, what is refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from studyapp.notes import parsed as p
+from studyapp.notes.importer import import_paths, save_note
+from studyapp.notes.models import (
+    Decision,
+    Fact,
+    FocusItem,
+    ImportProblem,
+    Note,
+    Signal,
+    SummaryRow,
+    Topic,
+)
+from studyapp.notes.signals import notes_imported
+
+SEED = Path(__file__).resolve().parent.parent / "content" / "amazon-ecs.md"
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Hand-built notes: the importer against the parser's contract ---------------------------
+
+
+def lambda_note(
+    *,
+    networking: tuple[str, ...] = (
+        "Assigns each function an ENI in your VPC",
+        "Needs a NAT gateway for internet access",
+    ),
+    signal: str = "If the code must reach private resources → attach Lambda to a VPC",
+    content_hash: str = "v1",
+) -> p.ParsedNote:
+    """A small note as the parser would return it; keyword arguments say what an author edited."""
+    return p.ParsedNote(
+        path="content/aws-lambda.md",
+        title="AWS Lambda – Serverless Functions",
+        service="AWS Lambda",
+        short_name="Lambda",
+        intro="Run code without servers.",
+        text=(
+            "# AWS Lambda – Serverless Functions\n"
+            "\n"
+            "Run code without servers.\n"
+            "\n"
+            "## 1. Limits\n"
+            "\n"
+            "* Timeout: 15 minutes at most\n"
+            "  - Memory: 128 MB to 10 GB\n"
+            "\n"
+            "## 2. Networking\n"
+            "\n" + "".join(f"* {fact}\n" for fact in networking) + "\n"
+            f"**Exam Signal:** {signal}\n"
+        ),
+        content_hash=content_hash,
+        topics=(
+            p.Topic(
+                title="Limits",
+                line=5,
+                level=2,
+                anchor="limits",
+                facts=(
+                    p.Fact(
+                        term="Timeout",
+                        text="15 minutes at most",
+                        line=7,
+                        family="Limits",
+                        children=(
+                            p.Fact(term="Memory", text="128 MB to 10 GB", line=8, family="Timeout"),
+                        ),
+                    ),
+                ),
+            ),
+            p.Topic(
+                title="Networking",
+                line=10,
+                level=2,
+                anchor="networking",
+                facts=tuple(
+                    p.Fact(term="", text=fact, line=12 + i, family="Networking")
+                    for i, fact in enumerate(networking)
+                ),
+                signals=(
+                    p.Signal(
+                        text=signal,
+                        line=13 + len(networking),
+                        rules=(p.Rule(when="the code must reach private resources", choose="VPC"),),
+                    ),
+                ),
+            ),
+        ),
+        decisions=(
+            p.Decision(
+                scenario="Long-running jobs",
+                fits=False,
+                service_option="15-minute limit",
+                alternative="AWS Batch",
+                line=20,
+                topic="Lambda vs Alternatives",
+            ),
+        ),
+        summary=(p.SummaryRow(keyword="Event-driven code", option="Lambda function", line=25),),
+        focus=(
+            p.FocusItem(
+                polarity="avoid", text="Jobs over 15 minutes", line=30, alternative="Batch"
+            ),
+        ),
+    )
+
+
+def ids(note: Note) -> dict[str, set[int]]:
+    return {
+        "topics": set(Topic.objects.filter(note=note).values_list("pk", flat=True)),
+        "facts": set(Fact.objects.filter(topic__note=note).values_list("pk", flat=True)),
+        "signals": set(Signal.objects.filter(topic__note=note).values_list("pk", flat=True)),
+    }
+
+
+def test_saving_a_note_stores_every_kind_of_item() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+
+    assert note.title == "AWS Lambda – Serverless Functions"
+    assert note.short_name == "Lambda"
+    assert list(note.topics.values_list("title", "anchor")) == [
+        ("Limits", "limits"),
+        ("Networking", "networking"),
+    ]
+    assert Fact.objects.filter(topic__note=note).count() == 4
+    assert Signal.objects.get().rules == [
+        {"when": "the code must reach private resources", "choose": "VPC"}
+    ]
+    assert Decision.objects.get().fits is False
+    assert SummaryRow.objects.get().option == "Lambda function"
+    assert FocusItem.objects.get().alternative == "Batch"
+
+
+def test_nested_bullets_keep_their_parent() -> None:
+    save_note(lambda_note(), "aws-lambda")
+
+    memory = Fact.objects.get(term="Memory")
+    assert memory.parent == Fact.objects.get(term="Timeout")
+
+
+def test_topic_anchors_in_the_stored_html_match_the_topics() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+
+    for anchor in note.topics.values_list("anchor", flat=True):
+        assert f'id="{anchor}"' in note.body_html
+    assert 'class="exam-signal"' in note.body_html
+
+
+def test_a_typo_fixed_in_one_fact_keeps_every_id() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+    before = ids(note)
+
+    edited = lambda_note(
+        networking=(
+            "Assigns every function an ENI in your VPC",
+            "Needs a NAT gateway for internet access",
+        ),
+        content_hash="v2",
+    )
+    save_note(edited, "aws-lambda", note=note)
+
+    assert ids(note) == before
+    assert Fact.objects.filter(text="Assigns every function an ENI in your VPC").exists()
+    assert not Fact.objects.filter(retired_at__isnull=False).exists()
+
+
+def test_an_edit_elsewhere_keeps_every_id_and_adds_the_new_bullet() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+    before = ids(note)
+
+    edited = lambda_note(
+        networking=(
+            "Assigns each function an ENI in your VPC",
+            "Needs a NAT gateway for internet access",
+            "Hyperplane ENIs are shared between functions",
+        ),
+        content_hash="v2",
+    )
+    save_note(edited, "aws-lambda", note=note)
+
+    after = ids(note)
+    assert after["topics"] == before["topics"]
+    assert after["signals"] == before["signals"]
+    assert before["facts"] < after["facts"]
+    assert len(after["facts"] - before["facts"]) == 1
+
+
+def test_a_removed_bullet_is_retired_not_deleted() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+    nat = Fact.objects.get(text="Needs a NAT gateway for internet access")
+
+    with time_machine.travel(datetime(2025, 3, 1, 12, tzinfo=UTC), tick=False):
+        save_note(
+            lambda_note(
+                networking=("Assigns each function an ENI in your VPC",), content_hash="v2"
+            ),
+            "aws-lambda",
+            note=note,
+        )
+
+    nat.refresh_from_db()
+    assert nat.retired_at == datetime(2025, 3, 1, 12, tzinfo=UTC)
+    assert nat not in Fact.objects.current()
+    assert Fact.objects.current().filter(topic__note=note).count() == 3
+
+
+def test_a_bullet_put_back_comes_back_with_its_old_id() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+    nat = Fact.objects.get(text="Needs a NAT gateway for internet access")
+    save_note(
+        lambda_note(networking=("Assigns each function an ENI in your VPC",), content_hash="v2"),
+        "aws-lambda",
+        note=note,
+    )
+
+    save_note(lambda_note(content_hash="v3"), "aws-lambda", note=note)
+
+    nat.refresh_from_db()
+    assert nat.retired_at is None
+    assert Fact.objects.filter(topic__note=note).count() == 4
+
+
+def test_a_rewritten_signal_is_a_new_signal_and_the_old_one_is_retired() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+    old = Signal.objects.get()
+
+    save_note(
+        lambda_note(signal="For workloads over 15 minutes → AWS Batch", content_hash="v2"),
+        "aws-lambda",
+        note=note,
+    )
+
+    old.refresh_from_db()
+    assert old.retired_at is not None
+    assert Signal.objects.current().get().text == "For workloads over 15 minutes → AWS Batch"
+
+
+# --- Real files through the real parser ----------------------------------------------------
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A content folder holding a copy of the seed note (the original is never touched)."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    shutil.copyfile(SEED, folder / "amazon-ecs.md")
+    return folder
+
+
+def edit(path: Path, old: bytes, new: bytes) -> None:
+    data = path.read_bytes()
+    assert old in data, f"{old!r} is not in {path}"
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def break_table_row(path: Path) -> None:
+    """Merge two cells of the "Hybrid workloads" row (line 73): a row with a cell missing."""
+    edit(path, b"| Hybrid workloads            | Use EC2", b"| Hybrid workloads: Use EC2")
+
+
+def test_the_seed_note_imports_with_its_topics_signals_and_decisions(content: Path) -> None:
+    report = import_paths([content])
+
+    assert (report.added, report.failed) == (1, 0)
+    note = Note.objects.get(slug="amazon-ecs")
+    assert note.service == "Amazon ECS"
+    assert "❌" in note.source_text
+    assert note.topics.current().count() >= 7
+    assert Signal.objects.current().filter(topic__note=note).count() >= 6
+    deployment = Signal.objects.get(topic__title="Deployment Models")
+    assert {"when": "you want serverless container deployment", "choose": "Fargate"} in (
+        deployment.rules
+    )
+    managed_k8s = Decision.objects.get(scenario__icontains="Managed Kubernetes")
+    assert managed_k8s.fits is False
+    assert "EKS" in managed_k8s.alternative
+    serverless = Decision.objects.get(scenario__icontains="Serverless containers")
+    assert serverless.fits is True
+    assert note.summary_rows.count() >= 6
+
+
+def test_every_topic_anchor_of_the_seed_note_is_an_id_in_its_html(content: Path) -> None:
+    import_paths([content])
+
+    note = Note.objects.get()
+    for anchor in note.topics.values_list("anchor", flat=True):
+        assert f'id="{anchor}"' in note.body_html
+    assert note.body_html.count('class="exam-signal"') >= 6
+
+
+def test_reimporting_an_unchanged_note_writes_nothing(content: Path) -> None:
+    import_paths([content])
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_paths([content])
+
+    assert report.unchanged == 1
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+
+
+def test_a_typo_fixed_in_the_file_keeps_every_id(content: Path) -> None:
+    note_file = content / "amazon-ecs.md"
+    edit(note_file, b"Assigns each task", b"Asigns each task")
+    import_paths([content])
+    note = Note.objects.get()
+    before = ids(note)
+
+    edit(note_file, b"Asigns each task", b"Assigns each task")
+    report = import_paths([content])
+
+    assert report.updated == 1
+    assert ids(note) == before
+    assert Fact.objects.filter(text__startswith="Assigns each task").exists()
+    assert not Fact.objects.filter(retired_at__isnull=False).exists()
+
+
+def test_an_edit_elsewhere_in_the_file_keeps_ids(content: Path) -> None:
+    import_paths([content])
+    note = Note.objects.get()
+    before = ids(note)
+
+    edit(
+        content / "amazon-ecs.md",
+        b"Amazon ECS is a fully managed",
+        b"An intro line added on top.\n\nAmazon ECS is a fully managed",
+    )
+    import_paths([content])
+
+    assert ids(note) == before
+    assert Fact.objects.get(term__startswith="Bridge").line == 46 + 2
+
+
+def test_a_bullet_removed_from_the_file_is_retired_not_deleted(content: Path) -> None:
+    import_paths([content])
+    host = Fact.objects.get(term__startswith="Host Mode")
+
+    edit(content / "amazon-ecs.md", b"* Host Mode: Container shares host network namespace", b"")
+    import_paths([content])
+
+    host.refresh_from_db()
+    assert host.retired_at is not None
+    assert not Fact.objects.current().filter(term__startswith="Host Mode").exists()
+
+
+def test_a_broken_note_is_not_imported_and_the_old_version_stays(content: Path) -> None:
+    note_file = content / "amazon-ecs.md"
+    import_paths([content])
+    note = Note.objects.get()
+    before = ids(note)
+
+    break_table_row(note_file)
+    edit(note_file, b"Bridge Mode", b"Bridge Networking Mode")
+    report = import_paths([content])
+
+    assert report.failed == 1
+    assert any(pr.level == "error" and pr.line == 73 for pr in report.problems)
+    refreshed = Note.objects.get()
+    assert refreshed.content_hash == note.content_hash
+    assert refreshed.updated_at == note.updated_at
+    assert ids(note) == before
+    assert not Fact.objects.filter(term__contains="Bridge Networking").exists()
+
+
+def test_the_last_problems_of_each_path_are_stored_for_the_staff(content: Path) -> None:
+    note_file = content / "amazon-ecs.md"
+    break_table_row(note_file)
+    import_paths([content])
+    assert ImportProblem.objects.filter(level="error", line=73).exists()
+
+    shutil.copyfile(SEED, note_file)
+    import_paths([content])
+
+    assert not ImportProblem.objects.filter(level="error").exists()
+
+
+def test_other_notes_still_import_when_one_is_broken(content: Path) -> None:
+    broken = content / "broken.md"
+    shutil.copyfile(SEED, broken)
+    break_table_row(broken)
+
+    report = import_paths([content])
+
+    assert (report.added, report.failed) == (1, 1)
+    assert list(Note.objects.values_list("slug", flat=True)) == ["amazon-ecs"]
+
+
+def test_a_missing_file_is_a_failure_not_a_crash(tmp_path: Path) -> None:
+    report = import_paths([tmp_path / "nope.md"])
+
+    assert report.failed == 1
+    assert "cannot read" in report.problems[0].message
+
+
+def test_importing_sends_notes_imported_with_changed_notes_and_all_parsed(
+    content: Path,
+) -> None:
+    received: list[dict] = []
+
+    def receiver(sender, **kwargs) -> None:
+        received.append(kwargs)
+
+    notes_imported.connect(receiver)
+    try:
+        import_paths([content])
+        import_paths([content])  # unchanged: no signal
+    finally:
+        notes_imported.disconnect(receiver)
+
+    assert len(received) == 1
+    assert [n.slug for n in received[0]["notes"]] == ["amazon-ecs"]
+    assert received[0]["parsed"]["amazon-ecs"].title.startswith("📘 Amazon ECS")
+
+
+# --- The command ---------------------------------------------------------------------------
+
+
+def test_the_command_prints_progress_and_a_summary(content: Path, capsys) -> None:
+    call_command("import_notes", str(content))
+
+    out = capsys.readouterr().out
+    assert "[1/1] " in out
+    assert "amazon-ecs.md: added" in out
+    assert "notes: 1 added, 0 updated, 0 unchanged, 0 failed" in out
+
+
+def test_the_command_exits_with_1_and_prints_path_line_messages(content: Path, capsys) -> None:
+    break_table_row(content / "amazon-ecs.md")
+
+    with pytest.raises(CommandError) as failure:
+        call_command("import_notes", str(content))
+
+    assert failure.value.returncode == 1
+    captured = capsys.readouterr()
+    assert "amazon-ecs.md: FAILED" in captured.out
+    assert f"{content / 'amazon-ecs.md'}:73: error: " in captured.err
+    assert "notes: 0 added, 0 updated, 0 unchanged, 1 failed" in captured.out
+
+
+def test_dry_run_json_prints_one_document_and_writes_nothing(content: Path, capsys) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_notes", str(content), "--dry-run", "--json")
+
+    document = json.loads(capsys.readouterr().out)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+    assert Note.objects.count() == 0
+    assert set(document) == {"notes", "problems"}
+    [note] = document["notes"]
+    assert {"path", "title", "service", "topics", "decisions", "summary"} <= set(note)
+    topic = note["topics"][0]
+    assert {"title", "line", "facts", "signals"} <= set(topic)
+    assert {"term", "text", "line"} <= set(topic["facts"][0])
+    signal = next(s for t in note["topics"] for s in t["signals"])
+    assert {"text", "line", "rules"} <= set(signal)
+    assert {"when", "choose"} <= set(signal["rules"][0])
+    assert {"scenario", "fits", "service_option", "alternative", "line"} <= set(
+        note["decisions"][0]
+    )
+    assert {"keyword", "option", "line"} <= set(note["summary"][0])
+
+
+def test_dry_run_json_lists_problems_and_still_exits_with_1(content: Path, capsys) -> None:
+    break_table_row(content / "amazon-ecs.md")
+
+    with pytest.raises(CommandError):
+        call_command("import_notes", str(content), "--dry-run", "--json")
+
+    document = json.loads(capsys.readouterr().out)
+    assert {"path", "line", "level", "message"} <= set(document["problems"][0])
+    assert any(pr["line"] == 73 and pr["level"] == "error" for pr in document["problems"])
+    assert ImportProblem.objects.count() == 0

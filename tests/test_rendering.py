@@ -1,0 +1,168 @@
+"""Rendering a note to stored HTML: safe whatever the author wrote, with anchors that match."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from studyapp.notes.parsed import Topic
+from studyapp.notes.rendering import render_note, topic_anchors
+
+NOTE = """\
+# 📘 Amazon ECS – Elastic Container Service
+
+Amazon ECS runs containers.
+
+## ✅ 1. Deployment Models
+
+* EC2 Launch Type: Run containers on EC2 instances you manage
+* Fargate Launch Type: Serverless containers
+  - Nested: under Fargate
+
+**📌 Exam Signal:**
+If managing infrastructure is required → EC2 launch type.
+
+## ✅ 2. Use Cases
+
+| Use Case | Explanation |
+| -------- | ----------- |
+| Microservices | Containerize them |
+"""
+
+
+def ids_in(html: str) -> list[str]:
+    return re.findall(r' id="([^"]*)"', html)
+
+
+def test_script_tags_are_removed_with_their_content() -> None:
+    html = render_note("Hello\n\n<script>alert('x')</script>\n\nbye")
+
+    assert "<script" not in html
+    assert "alert" not in html
+    assert "Hello" in html
+
+
+def test_event_handlers_and_style_are_stripped() -> None:
+    html = render_note(
+        '<img src="https://example.com/a.png" onerror="alert(1)">\n\n'
+        '<p style="color:red" onclick="alert(2)">hi</p>'
+    )
+
+    assert "onerror" not in html
+    assert "onclick" not in html
+    assert "style" not in html
+    assert 'src="https://example.com/a.png"' in html
+
+
+def test_javascript_and_data_urls_are_dropped() -> None:
+    html = render_note(
+        "[click](javascript:alert(1)) <a href='JaVaScRiPt:alert(2)'>b</a> "
+        "![x](data:image/png;base64,AAAA) <img src='data:text/html,hi'>"
+    )
+
+    assert "javascript" not in html.lower()
+    assert "data:" not in html
+
+
+def test_images_load_only_over_http_or_https() -> None:
+    html = render_note("![local](/etc/passwd.png) ![remote](https://example.com/i.png)")
+
+    assert 'src="https://example.com/i.png"' in html
+    assert "/etc/passwd" not in html
+
+
+def test_links_get_noopener_noreferrer() -> None:
+    html = render_note("[AWS](https://aws.amazon.com 'AWS site')")
+
+    assert (
+        '<a href="https://aws.amazon.com" title="AWS site" rel="noopener noreferrer">AWS</a>'
+        in html
+    )
+
+
+def test_iframes_forms_and_unknown_tags_do_not_survive() -> None:
+    html = render_note(
+        '<iframe src="https://evil.example"></iframe><form action="/x"><input name="a"></form>'
+        "<object data='x'></object><svg onload='alert(1)'></svg>"
+    )
+
+    for tag in ("<iframe", "<form", "<input", "<object", "<svg"):
+        assert tag not in html
+
+
+def test_an_author_cannot_add_classes_or_ids_other_than_headings() -> None:
+    html = render_note('<p class="exam-signal admin" id="x">fake</p>\n\n<div class="evil">d</div>')
+
+    assert "admin" not in html
+    assert "evil" not in html
+    assert 'id="x"' not in html
+
+
+def test_tables_render_as_html_tables() -> None:
+    html = render_note(NOTE)
+
+    assert "<table>" in html
+    assert "<th>Use Case</th>" in html
+    assert "<td>Microservices</td>" in html
+
+
+def test_topic_headings_get_exactly_the_anchors_given() -> None:
+    html = render_note(NOTE, anchors={5: "deployment-models", 14: "use-cases"})
+
+    assert '<h2 id="deployment-models">' in html
+    assert '<h2 id="use-cases">' in html
+
+
+def test_anchors_on_lines_that_are_not_headings_are_ignored() -> None:
+    html = render_note(NOTE, anchors={3: "not-a-heading"})
+
+    assert "not-a-heading" not in html
+    assert "<p>Amazon ECS runs containers.</p>" in html
+
+
+def test_exam_signal_paragraph_is_marked() -> None:
+    html = render_note(NOTE, signal_lines=[12])
+
+    assert re.search(r'<p class="exam-signal"><strong>📌 Exam Signal:</strong>', html)
+    assert html.count("exam-signal") == 1
+
+
+def test_two_space_nested_bullets_render_nested() -> None:
+    html = render_note(NOTE)
+
+    assert re.search(r"Serverless containers\s*<ul>\s*<li>Nested: under Fargate</li>", html)
+
+
+def test_crlf_notes_render_like_lf_notes() -> None:
+    anchors = {5: "deployment-models"}
+
+    assert render_note(NOTE.replace("\n", "\r\n"), anchors=anchors, signal_lines=[12]) == (
+        render_note(NOTE, anchors=anchors, signal_lines=[12])
+    )
+
+
+def test_private_use_marker_characters_typed_by_an_author_are_harmless() -> None:
+    html = render_note("## Title \ue000h0\ue001\n\ntext \ue000s\ue001", anchors={})
+
+    assert "\ue000" not in html
+    assert "exam-signal" not in html
+
+
+def test_topic_anchors_are_unique_and_never_empty() -> None:
+    topics = [
+        Topic(title="Use Cases", line=1, level=2, anchor="use-cases"),
+        Topic(title="Use cases!", line=5, level=2, anchor="use-cases"),
+        Topic(title="🧠", line=9, level=2, anchor=""),
+    ]
+
+    assert topic_anchors(topics) == ["use-cases", "use-cases-2", "section-3"]
+
+
+@given(st.text())
+def test_arbitrary_text_renders_without_scripts_or_handlers(text: str) -> None:
+    html = render_note(text, anchors={1: "a"}, signal_lines=[1, 2])
+
+    assert "<script" not in html.lower()
+    assert not re.search(r"<[^>]+\son\w+=", html.lower())
