@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from studyapp.notes.export import export_document
 from studyapp.notes.importer import FileResult, import_paths
+from studyapp.questions.sync import dry_run_questions
 
 
 class Command(BaseCommand):
@@ -41,6 +42,10 @@ class Command(BaseCommand):
         )
         if as_json:
             document = export_document(report.parsed_notes, report.problems)
+            # The question bank's view of each note, with the ids an import gives (or gave).
+            questions = dry_run_questions(report.parsed_notes)
+            for note in document["notes"]:
+                note["questions"] = questions.get(note["path"], [])
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(report.summary())

@@ -1,0 +1,549 @@
+"""Turn parsed notes into exam-style multiple-choice questions (pure: no Django).
+
+Each source item (a decision row, a signal rule, a summary row, an Exam Focus item, an option
+with its description, an authored question) becomes at most one question. Wrong choices come
+from `Corpus` (all notes at once); a question that cannot get three good ones is left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
+
+from studyapp.notes.identity import normalize
+from studyapp.notes.parsed import (
+    AuthoredQuestion,
+    Decision,
+    FocusItem,
+    ParsedNote,
+    Rule,
+    Signal,
+    SummaryRow,
+)
+from studyapp.questions.corpus import (
+    Corpus,
+    Name,
+    all_facts,
+    context_words,
+    names_kind,
+    note_slug,
+    service_name,
+)
+from studyapp.questions.phrasing import (
+    condition_stem,
+    fact_stem,
+    focus_stem,
+    kind_noun,
+    scenario_stem,
+    you_to_team,
+)
+from studyapp.questions.words import (
+    HEAD_WORDS,
+    PARENTHESES,
+    VENDOR_WORDS,
+    lowercase_first,
+    meaning,
+    significant,
+    split_choices,
+    tidy,
+)
+
+__all__ = [
+    "Choice",
+    "GeneratedQuestion",
+    "answer_words",
+    "generate_questions",
+    "note_slug",
+    "shuffled_choices",
+]
+
+Kind = Literal["decision", "signal", "summary", "focus", "fact", "authored"]
+KINDS: tuple[Kind, ...] = ("decision", "signal", "summary", "focus", "fact", "authored")
+
+WRONG_CHOICES = 3
+# A question about "ECS with the Fargate launch type" takes at most two of the same services'
+# other options as wrong choices, so that a plain service is offered too.
+KIN_CHOICES = 2
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    why_wrong: str = ""
+
+
+@dataclass(frozen=True)
+class GeneratedQuestion:
+    """One question, with where it came from and what identifies it across edits.
+
+    `key` is derived from the source (note, kind, source item) and becomes the question's id
+    the first time it is stored; `source_text` and `answer_key` let a later import recognise
+    the same question after light edits and notice when its answer changed.
+    """
+
+    key: str
+    note_slug: str
+    topic: str
+    line: int
+    kind: Kind
+    stem: str
+    choices: tuple[Choice, ...]
+    explanation: str
+    multiple: bool
+    source_text: str
+    answer_key: str
+
+    @property
+    def correct_texts(self) -> tuple[str, ...]:
+        return tuple(c.text for c in self.choices if c.correct)
+
+
+def generate_questions(notes: Sequence[ParsedNote]) -> list[GeneratedQuestion]:
+    """Every question the notes support, note by note (by slug) and in source order.
+
+    All notes are read together: services and options named anywhere are candidate wrong
+    choices everywhere, and anything a note says fits a scenario is never offered as wrong.
+    """
+    valid = sorted((n for n in notes if n.is_valid), key=lambda n: (note_slug(n.path), n.path))
+    corpus = Corpus.build(valid)
+    questions: list[GeneratedQuestion] = []
+    for note in valid:
+        drafts = _drafts_for(note, corpus)
+        built = [q for q in (_build(draft, corpus) for draft in drafts) if q is not None]
+        built += [_authored(note, authored) for authored in note.questions]
+        built.sort(key=lambda q: (q.line, KINDS.index(q.kind)))
+        questions.extend(_unique_keys(_without_repeats(built)))
+    return questions
+
+
+def shuffled_choices(question: GeneratedQuestion, learner_id: Hashable) -> list[Choice]:
+    """The question's choices in an order that is stable for one learner and one question."""
+    return shuffle_for(question.key, question.choices, learner_id, text=lambda c: c.text)
+
+
+def shuffle_for(
+    question_id: str, items: Iterable[T], learner_id: Hashable, *, text: Callable[[T], str]
+) -> list[T]:
+    """Order `items` by a hash of (question, learner, item text): no global random state."""
+    seed = f"{question_id}\x1f{learner_id}\x1f"
+    return sorted(items, key=lambda item: (_digest(seed + normalize(text(item))), text(item)))
+
+
+def question_key(slug: str, kind: str, source: str) -> str:
+    return "q_" + _digest(f"{slug}\x1f{kind}\x1f{normalize(source)}")[:16]
+
+
+def answer_key(texts: Iterable[str]) -> str:
+    return " | ".join(sorted(normalize(t) for t in texts))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _without_repeats(questions: list[GeneratedQuestion]) -> list[GeneratedQuestion]:
+    """One question per (kind, source, answer): a note may state the same rule twice."""
+    seen: set[tuple[str, str, str]] = set()
+    result = []
+    for question in questions:
+        identity = (question.kind, question.source_text, question.answer_key)
+        if identity not in seen:
+            seen.add(identity)
+            result.append(question)
+    return result
+
+
+def _unique_keys(questions: list[GeneratedQuestion]) -> list[GeneratedQuestion]:
+    # Two items of one note with the same text (a rule repeated in two signals) still need
+    # two ids; the second gets a suffix, in source order, so the result stays deterministic.
+    seen: Counter[str] = Counter()
+    result = []
+    for question in questions:
+        seen[question.key] += 1
+        if seen[question.key] > 1:
+            key = "q_" + _digest(f"{question.key}#{seen[question.key]}")[:16]
+            question = replace(question, key=key)
+        result.append(question)
+    return result
+
+
+# --- Drafts: what each source item asks -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A question before its wrong choices are picked.
+
+    `given` holds the words of the stem that are not part of the scenario ("which networking
+    mode", "In Amazon ECS"): the kind of answer may be named, the answer itself may not.
+    """
+
+    note: ParsedNote
+    kind: Kind
+    line: int
+    source: str
+    scenario: str
+    stem: str
+    answers: tuple[Name, ...]
+    explanation: str
+    pool: Literal["service", "option"] = "service"
+    given: str = ""
+    avoid: tuple[Name, ...] = ()
+    wrong_first: tuple[tuple[Name, str], ...] = ()
+
+
+def _drafts_for(note: ParsedNote, corpus: Corpus) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for decision in note.decisions:
+        drafts.extend(_decision_drafts(note, decision, corpus))
+    for signal in note.signals:
+        for rule in signal.rules:
+            drafts.extend(_signal_drafts(note, signal, rule, corpus))
+    for row in note.summary:
+        drafts.append(_summary_draft(note, row, corpus))
+    for item in note.focus:
+        drafts.extend(_focus_drafts(note, item, corpus))
+    for family, members in _option_families(note, corpus):
+        for member in members:
+            drafts.extend(_fact_drafts(note, family, member))
+    return sorted(drafts, key=lambda d: (d.line, KINDS.index(d.kind)))
+
+
+def _decision_drafts(note: ParsedNote, d: Decision, corpus: Corpus) -> list[_Draft]:
+    if d.fits is None or not d.alternative:
+        return []
+    service = corpus.canonical(service_name(note.service or note.short_name))
+    alternatives = tuple(corpus.canonical(service_name(p)) for p in split_choices(d.alternative))
+    mark = "✅" if d.fits else "❌"
+    explanation = f"{d.scenario}: {note.short_name} {mark} {d.service_option}".strip()
+    explanation += f"; alternative: {d.alternative}."
+    if d.fits:
+        # The alternative of a ✅ row is another way to do it, never a wrong choice here; when
+        # another note says it fits this scenario too, both are the answer ("Select TWO").
+        answer = corpus.canonical(corpus.compose(note, d.service_option))
+        confirmed = tuple(a for a in alternatives if corpus.confirms(a, d.scenario, note))
+        answers, avoid = (answer, *confirmed), alternatives
+        wrong_first: tuple[tuple[Name, str], ...] = ()
+    else:
+        answers, avoid = alternatives, ()
+        wrong_first = ((service, f"{note.short_name}: {d.service_option}".rstrip(": ")),)
+    return [
+        _Draft(
+            note=note,
+            kind="decision",
+            line=d.line,
+            source=d.scenario,
+            scenario=d.scenario,
+            stem=scenario_stem(corpus.lower_first(tidy(d.scenario))),
+            answers=answers,
+            explanation=explanation,
+            avoid=avoid,
+            wrong_first=wrong_first,
+        )
+    ]
+
+
+def _signal_drafts(note: ParsedNote, signal: Signal, rule: Rule, corpus: Corpus) -> list[_Draft]:
+    answers = tuple(corpus.subject(p, note) for p in split_choices(rule.choose))
+    options = [a for a in answers if a.note]
+    if options and len(options) != len(answers):
+        return []  # "EKS Anywhere or Amazon ECS": an option and a service are not one kind
+    return [
+        _Draft(
+            note=note,
+            kind="signal",
+            line=signal.line,
+            source=rule.when,
+            scenario=rule.when,
+            stem=condition_stem(
+                corpus.lower_first(you_to_team(tidy(rule.when))), rule.when, signal.text
+            ),
+            answers=answers,
+            explanation=signal.text,
+            pool="option" if options else "service",
+        )
+    ]
+
+
+def _summary_draft(note: ParsedNote, row: SummaryRow, corpus: Corpus) -> _Draft:
+    answer = corpus.resolve_option(row.option, note, description=row.keyword)
+    # "Which AWS Lambda feature …" would hint at "Lambda SnapStart"; name the service only
+    # when the answer does not.
+    names_service = bool(context_words(note) & significant(answer.text))
+    service = "" if names_service else f"{note.service or note.short_name} "
+    given = f"Which {service}feature or option matches"
+    return _Draft(
+        note=note,
+        kind="summary",
+        line=row.line,
+        source=row.keyword,
+        scenario=row.keyword,
+        stem=f"{given} “{corpus.lower_first(row.keyword)}”?",
+        answers=(answer,),
+        explanation=f"{row.keyword} → {row.option}",
+        pool="option",
+        given=given,
+    )
+
+
+def _focus_drafts(note: ParsedNote, item: FocusItem, corpus: Corpus) -> list[_Draft]:
+    subject_text = item.subject or note.service
+    subject = corpus.canonical(service_name(subject_text))
+    if item.polarity == "choose":
+        answers: tuple[Name, ...] = (subject,)
+        wrong_first: tuple[tuple[Name, str], ...] = ()
+        explanation = f"Choose {subject_text} when: {item.text}"
+    elif item.alternative:
+        answers = tuple(corpus.canonical(service_name(p)) for p in split_choices(item.alternative))
+        wrong_first = ((subject, f"Avoid {subject_text} if: {lowercase_first(item.text)}"),)
+        explanation = f"Avoid {subject_text} if: {item.text} → use {item.alternative}"
+    else:
+        return []
+    return [
+        _Draft(
+            note=note,
+            kind="focus",
+            line=item.line,
+            source=f"{item.polarity}: {item.text}",
+            scenario=item.text,
+            stem=focus_stem(item.text),
+            answers=answers,
+            explanation=explanation,
+            wrong_first=wrong_first,
+        )
+    ]
+
+
+def _authored(note: ParsedNote, authored: AuthoredQuestion) -> GeneratedQuestion:
+    """An author's question, as written: its choices in their order, any number correct."""
+    slug = note_slug(note.path)
+    correct = [c.text for c in authored.choices if c.correct]
+    return GeneratedQuestion(
+        key=question_key(slug, "authored", authored.stem),
+        note_slug=slug,
+        topic=authored.topic or _topic_at(note, authored.line),
+        line=authored.line,
+        kind="authored",
+        stem=authored.stem,
+        choices=tuple(Choice(c.text, c.correct) for c in authored.choices),
+        explanation=authored.explanation,
+        multiple=len(correct) > 1,
+        source_text=normalize(authored.stem),
+        answer_key=answer_key(correct),
+    )
+
+
+def _option_families(note: ParsedNote, corpus: Corpus) -> list[tuple[str, list[Name]]]:
+    slug = note_slug(note.path)
+    result = []
+    for (family_note, family), members in corpus.families.items():
+        if family_note != slug or not corpus.is_option_family(family, members):
+            continue
+        named = [m for m in members if m.description and not corpus.is_attribute(m)]
+        if not names_kind(family):
+            # Only the siblings that share the common head: three "… Concurrency" settings.
+            head = Counter(m.head for m in named).most_common(1)[0][0]
+            named = [m for m in named if m.head == head]
+        result.append((family, named))
+    return result
+
+
+def _fact_drafts(note: ParsedNote, family: str, member: Name) -> list[_Draft]:
+    fact = next((f for f in all_facts(note.facts) if f.term and tidy(f.term) == member.text), None)
+    if fact is None:
+        return []
+    given, stem = fact_stem(note, kind_noun(family), fact.text, member)
+    return [
+        _Draft(
+            note=note,
+            kind="fact",
+            line=fact.line,
+            source=f"{fact.term}: {fact.text}",
+            scenario=fact.text,
+            stem=stem,
+            answers=(member,),
+            explanation=fact.full_text,
+            pool="option",
+            given=given,
+        )
+    ]
+
+
+# --- Building a question: choices, checks, key -------------------------------------------------
+
+
+def _build(draft: _Draft, corpus: Corpus) -> GeneratedQuestion | None:
+    question, _reason = _build_or_explain(draft, corpus)
+    return question
+
+
+def _build_or_explain(draft: _Draft, corpus: Corpus) -> tuple[GeneratedQuestion | None, str]:
+    """The question for a draft, or None and why the draft was left out."""
+    answers = _distinct_answers(draft.answers)
+    if not answers or len(answers) > 2 or len(answers) != len(draft.answers):
+        return None, "answers are not one or two distinct choices"
+    multiple = len(answers) == 2
+    stem = draft.stem + (" (Select TWO.)" if multiple else "")
+    scenario_words = significant(stem) - significant(draft.given)
+    leaked = [a.text for a in answers if answer_words(a.text) & scenario_words]
+    if leaked:
+        return None, f"the stem gives away {leaked[0]!r}"
+    scenario = meaning(draft.scenario)
+    wrong = _pick_wrong(draft, answers, scenario, scenario_words, corpus)
+    if len(wrong) < WRONG_CHOICES:
+        return None, f"only {len(wrong)} good wrong choices: {[n.text for n, _ in wrong]}"
+    slug = note_slug(draft.note.path)
+    key = question_key(slug, draft.kind, draft.source)
+    choices = [Choice(a.text, True) for a in answers] + [Choice(n.text, False, w) for n, w in wrong]
+    question = GeneratedQuestion(
+        key=key,
+        note_slug=slug,
+        topic=_topic_at(draft.note, draft.line),
+        line=draft.line,
+        kind=draft.kind,
+        stem=stem,
+        choices=tuple(sorted(choices, key=lambda c: _digest(f"{key}\x1f{normalize(c.text)}"))),
+        explanation=draft.explanation,
+        multiple=multiple,
+        source_text=normalize(draft.source),
+        answer_key=answer_key(a.text for a in answers),
+    )
+    return question, ""
+
+
+def _distinct_answers(answers: tuple[Name, ...]) -> list[Name]:
+    result: list[Name] = []
+    for answer in answers:
+        if answer.tokens and not any(answer.conflicts(a) for a in result):
+            result.append(answer)
+    return result
+
+
+def _pick_wrong(
+    draft: _Draft,
+    answers: list[Name],
+    scenario: frozenset[str],
+    stem_words: frozenset[str],
+    corpus: Corpus,
+) -> list[tuple[Name, str]]:
+    """Three wrong choices of the answer's kind that no note says would also fit.
+
+    Tiers go from the closest kin (the note's own "❌" service, sibling options) outwards;
+    within a tier, choices the notes explain come first, then a content-seeded order.
+    """
+    taken = list(answers) + list(draft.avoid)
+    picked: list[tuple[Name, str]] = []
+    for tier, limit in _candidate_tiers(draft, answers, corpus):
+        from_tier = 0
+        for candidate in _ranked(tier, draft, scenario, corpus):
+            if len(picked) == WRONG_CHOICES:
+                return picked
+            if from_tier == limit:
+                break
+            if any(candidate.conflicts(t) for t in taken):
+                continue
+            if _named_in_stem(candidate, draft, stem_words):
+                continue
+            hinted = _hinted(draft, candidate)
+            if not hinted and corpus.also_fits(
+                candidate, scenario, answers, describing=draft.kind == "fact"
+            ):
+                continue
+            picked.append((candidate, hinted or _why(candidate, scenario, draft.pool, corpus)))
+            taken.append(candidate)
+            from_tier += 1
+    return picked
+
+
+def _ranked(
+    tier: list[Name], draft: _Draft, scenario: frozenset[str], corpus: Corpus
+) -> list[Name]:
+    def explained(name: Name) -> bool:
+        if _hinted(draft, name):
+            return True
+        return draft.pool == "service" and bool(corpus.why_wrong(name, scenario))
+
+    return sorted(tier, key=lambda n: (not explained(n), _digest(f"{draft.source}\x1f{n.text}")))
+
+
+def _named_in_stem(candidate: Name, draft: _Draft, stem_words: frozenset[str]) -> bool:
+    """A service the stem names is part of the scenario, not a believable wrong answer."""
+    if draft.pool == "service":
+        return bool(candidate.tokens & stem_words)
+    return normalize(candidate.text) in normalize(draft.stem)
+
+
+def _hinted(draft: _Draft, candidate: Name) -> str:
+    return next(
+        (reason for name, reason in draft.wrong_first if name.tokens == candidate.tokens), ""
+    )
+
+
+def _why(candidate: Name, scenario: frozenset[str], pool: str, corpus: Corpus) -> str:
+    # What a note says against a service is about the service, not about each of its options.
+    reason = corpus.why_wrong(candidate, scenario) if pool == "service" else ""
+    if reason:
+        return reason
+    if candidate.description:
+        return f"{candidate.text}: {candidate.description}"
+    return ""
+
+
+_Tiers = list[tuple[list[Name], int]]
+
+
+def _candidate_tiers(draft: _Draft, answers: list[Name], corpus: Corpus) -> _Tiers:
+    if draft.pool == "service":
+        return _service_tiers(draft, answers, corpus)
+    return _option_tiers(draft, answers[0], corpus)
+
+
+def _service_tiers(draft: _Draft, answers: list[Name], corpus: Corpus) -> _Tiers:
+    """Plain services against plain services; "ECS with the Fargate launch type" also
+    against the other options of the same services ("ECS with the EC2 launch type")."""
+    hinted = [name for name, _reason in draft.wrong_first]
+    plain = [s for s in corpus.services if corpus.is_plain(s)]
+    if all(corpus.is_plain(a) for a in answers):
+        return [(hinted, WRONG_CHOICES), (plain, WRONG_CHOICES)]
+    bases = frozenset().union(*(corpus.service_words(a) for a in answers))
+    kin = [s for s in corpus.services if not corpus.is_plain(s) and s.tokens & bases]
+    # Two of the same services' other options at most, so a plain service is offered too.
+    return [(hinted, WRONG_CHOICES), (kin, KIN_CHOICES), (plain, WRONG_CHOICES)]
+
+
+def _option_tiers(draft: _Draft, answer: Name, corpus: Corpus) -> _Tiers:
+    """Siblings first (the other networking modes), then options of the same kind elsewhere
+    (other "… mode"s), then the note's other options."""
+    slug = note_slug(draft.note.path)
+    siblings = corpus.families.get((slug, answer.family), []) if answer.family else []
+    siblings = [m for m in siblings if m.description and not corpus.is_attribute(m)]
+    same_head = [
+        m
+        for (family_note, family), members in corpus.families.items()
+        if (family_note, family) != (slug, answer.family)
+        and corpus.is_option_family(family, members)
+        for m in members
+        if answer.head and m.head == answer.head and not corpus.is_attribute(m)
+    ]
+    same_head += [o for opts in corpus.options.values() for o in opts if o.head == answer.head]
+    own = corpus.options.get(slug, [])
+    return [(siblings, WRONG_CHOICES), (same_head, WRONG_CHOICES), (own, WRONG_CHOICES)]
+
+
+def answer_words(answer: str) -> frozenset[str]:
+    """The words of an answer that must not appear in its stem (kind words like "mode" may)."""
+    return significant(PARENTHESES.sub("", answer)) - VENDOR_WORDS - HEAD_WORDS
+
+
+def _topic_at(note: ParsedNote, line: int) -> str:
+    title = ""
+    for topic in note.topics:
+        if topic.line <= line:
+            title = topic.title
+    return title
