@@ -1,0 +1,24 @@
+"""gunicorn's settings for studyapp (`gunicorn studyapp.wsgi`), read from the environment.
+
+gunicorn loads ./gunicorn.conf.py by itself when started from the project folder; see
+docs/deploy.md and docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+from studyapp.env import envint
+
+# gunicorn's usual advice is 2 × CPUs + 1; capped, as each worker holds its own database
+# connection and twenty learners do not need more.
+workers = envint("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+timeout = envint("GUNICORN_TIMEOUT", 30)
+# Access and error logs to standard output/error, where systemd or the container collects them.
+accesslog = "-"
+errorlog = "-"
+# Restart workers now and then, so a slow leak never grows into an outage.
+max_requests = 1000
+max_requests_jitter = 100
