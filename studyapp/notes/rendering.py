@@ -101,22 +101,34 @@ def render_note(
     for line in set(signal_lines):
         if 1 <= line <= len(lines):
             lines[line - 1] = _mark_signal(lines[line - 1])
+    markers = _LineMarkers(ids)
     md = markdown.Markdown(
-        extensions=["tables", "sane_lists", "fenced_code", "toc", _LineMarkers(ids)],
+        extensions=["tables", "sane_lists", "fenced_code", "toc", markers],
         extension_configs={"tables": {"use_align_attribute": True}},
     )
     html = _ANY_MARKER_CHAR.sub("", md.convert("\n".join(lines)))
-    return sanitize(html)
+    return sanitize(html, heading_ids=markers.heading_ids)
 
 
-def sanitize(html: str) -> str:
-    """Keep a conservative set of tags; links get rel=noopener; images only over http(s)."""
+def sanitize(html: str, *, heading_ids: Collection[str] = ()) -> str:
+    """Keep a conservative set of tags; links get rel=noopener; images only over http(s).
+
+    Headings keep only the ids in `heading_ids` (those the renderer gave them): an id typed
+    in raw HTML could clobber a DOM global or steal a page element's id.
+    """
+    allowed_ids = frozenset(heading_ids)
+
+    def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id" and value not in allowed_ids:
+            return None
+        return _filter_attribute(tag, attribute, value)
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
+        attribute_filter=filter_attribute,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         allowed_classes={tag: {SIGNAL_CLASS} for tag in _SIGNAL_HOLDERS},
@@ -218,11 +230,27 @@ class _MarkerProcessor(Treeprocessor):
             element.set("class", SIGNAL_CLASS)
 
 
+class _HeadingIds(Treeprocessor):
+    """Collects the ids headings got from markdown; raw HTML is not in the tree yet."""
+
+    def __init__(self, md: markdown.Markdown, found: set[str]) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, root: ET.Element) -> None:
+        self.found.update(
+            el.get("id") for el in root.iter() if el.tag in _HEADINGS and el.get("id")
+        )
+
+
 class _LineMarkers(Extension):
     def __init__(self, ids: list[str]) -> None:
         super().__init__()
         self.ids = ids
+        self.heading_ids: set[str] = set()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
         # After inline processing (20), before the table of contents gives headings ids (5).
         md.treeprocessors.register(_MarkerProcessor(md, self.ids), "line_markers", 7)
+        # After the table of contents (5): every heading id markdown gave is known by then.
+        md.treeprocessors.register(_HeadingIds(md, self.heading_ids), "heading_ids", 4)
