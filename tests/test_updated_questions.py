@@ -2,8 +2,7 @@
 
 Checked against the question bank's sync (sets `Question.changed_at`) and the study loop
 (shows "updated" when `changed_at` is later than the learner's last review). The issue also
-says the question "returns to learning"; that part is not built yet, and the expected failure
-below says so until it is.
+says the question "returns to learning": its studied cards go to relearning, due at once.
 """
 
 from __future__ import annotations
@@ -85,15 +84,12 @@ def test_updated_shows_in_the_page_too(studied, client) -> None:
     assert 'data-testid="updated"' in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #7: a question whose answer changed should return to learning; the card "
-    "keeps its old due date (studyapp/review/services.py `_due_cards`, studyapp/questions/sync.py)",
-)
 def test_the_changed_question_returns_to_learning_at_once(studied) -> None:
     kim, question = studied
     card = Card.objects.get(learner=kim, question=question)
-    assert card.due > REIMPORTED + timedelta(days=1)  # Easy put it days away
+    # Easy had put it days away; the re-import brought it back to now.
+    assert card.due == REIMPORTED
+    assert card.state == State.Relearning
 
     step = show(kim, REIMPORTED + timedelta(minutes=1), Scope())
 

@@ -28,6 +28,7 @@ from studyapp.notes.parsed import ParsedNote
 from studyapp.notes.parser import parse_note
 from studyapp.questions.generator import KINDS, GeneratedQuestion, generate_questions, note_slug
 from studyapp.questions.models import Choice, Question
+from studyapp.questions.signals import answers_changed
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +73,15 @@ def sync_questions(parsed_notes: Mapping[str, ParsedNote]) -> SyncResult:
         by_slug = {
             n.slug: n for n in Note.objects.filter(slug__in=notes).prefetch_related("topics")
         }
+        changed_ids: list[int] = []
         totals = [
-            _apply(by_slug[slug], questions, rows.get(slug, []), plan, now)
+            _apply(by_slug[slug], questions, rows.get(slug, []), plan, now, changed_ids)
             for slug, questions in _by_note(notes, generated).items()
             if slug in by_slug
         ]
+        if changed_ids:
+            # Inside the transaction: learners' cards go back to learning with the new answer.
+            answers_changed.send(sender=Question, question_ids=changed_ids, when=now)
     return SyncResult(*(sum(t[i] for t in totals) for i in range(4)))
 
 
@@ -257,6 +262,7 @@ def _apply(
     rows: Sequence[_Row],
     plan: _Plan,
     now: datetime,
+    changed_ids: list[int],
 ) -> tuple[int, int, int, int]:
     """Write one note's questions; (added, updated, answer changed, retired)."""
     topics = {normalize(t.title): t for t in note.topics.all() if t.retired_at is None}
@@ -277,6 +283,7 @@ def _apply(
         if question.answer_key != generated.answer_key:
             fields["changed_at"] = now
             changed += 1
+            changed_ids.append(question.pk)
         dirty = [name for name, value in fields.items() if getattr(question, name) != value]
         for name in dirty:
             setattr(question, name, fields[name])

@@ -709,3 +709,17 @@ def undo(learner: User, log_id: int, now: datetime) -> ReviewLog:
 
 def rating_name(rating: int | None) -> str:
     return Rating(rating).name if rating else ""
+
+
+def relearn_changed_questions(
+    sender: object, question_ids: list[int], when: datetime, **kwargs: object
+) -> int:
+    """Receiver of `answers_changed`: send studied cards of those questions back to learning.
+
+    The learner learnt an answer that is no longer right, so the card is due again at once in
+    the relearning steps (as after a lapse); FSRS keeps its stability and difficulty, and the
+    review history is untouched. Cards never studied (reps == 0) need nothing.
+    """
+    return Card.objects.filter(question_id__in=question_ids, reps__gt=0).update(
+        state=State.Relearning.value, step=0, due=when
+    )
