@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 
 # The one-click local learner: only for a single person on their own machine, never in production.
 LOCAL_MODE = envbool("STUDYAPP_LOCAL_MODE", "false") and DEBUG
+# Anyone who can reach the server may create an account; otherwise joining is by invite only.
+OPEN_SIGNUP = envbool("STUDYAPP_OPEN_SIGNUP", "false")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,12 +43,22 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "studyapp.notes",
     "studyapp.questions",
+    "studyapp.review",
+    "studyapp.accounts",
+    "studyapp.teams",
+    "studyapp.backups",
+    "studyapp.authoring",
+    "studyapp.transfer",
+    "studyapp.exams",
+    "studyapp.stats",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "studyapp.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studyapp.urls"
@@ -112,7 +127,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers the hashed, compressed files whitenoise serves.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -131,6 +147,57 @@ LOGOUT_REDIRECT_URL = "home"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Production: HTTPS (see docs/deploy.md). DJANGO_HTTPS is on whenever debug is off; turn it off
+# only for plain HTTP on a network you trust, and `check --deploy` will say what that costs.
+HTTPS = envbool("DJANGO_HTTPS", "false" if DEBUG else "true")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", "false")
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a deliberate, hard-to-undo opt-in (and impossible for intranet names), so
+    # its absence is not a deployment warning here.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (and, for login
+# throttling, the address it appends to X-Forwarded-For; studyapp.security.client_ip). Only
+# with a proxy that sets both headers itself, and with the app reachable through it alone.
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", "false")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username+address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username from one address only: an attacker elsewhere cannot lock its owner out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("STUDYAPP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("STUDYAPP_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused unchecked, so extending it would not slow guessing any
+# further; not extending it keeps "locked for 15 minutes" true for a user who retries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "studyapp.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "studyapp.security.client_ip"
+
+# Mail (password reset links): printed to the console until an SMTP server is configured.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = envbool("DJANGO_EMAIL_USE_SSL", "false")
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", "false" if EMAIL_USE_SSL else "true")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "studyapp@localhost")
 
 LOGGING = {
     "version": 1,

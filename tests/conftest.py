@@ -154,3 +154,78 @@ def page(browser, blocked_requests: list[str]) -> Iterator[object]:
         yield context.new_page()
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Study (studyapp.review): personas. Builders for notes and questions are in tests/study_data.py.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alice(db):
+    """A learner with the default study settings (UTC)."""
+    from tests.study_data import make_learner
+
+    return make_learner("alice")
+
+
+@pytest.fixture
+def mallory(db):
+    """Another learner, who must never reach alice's cards or answers."""
+    from tests.study_data import make_learner
+
+    return make_learner("mallory")
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams (studyapp.teams): personas. A team with its admin and a member, and an outsider who is
+# in another team. All log in with PASSWORD.
+# ---------------------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+def _user(username: str) -> object:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username, email=f"{username}@example.com", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def team(db):
+    from studyapp.teams.models import Team
+
+    return Team.objects.create(name="Platform team", slug="platform")
+
+
+@pytest.fixture
+def team_admin(team):
+    """Ana runs the team: she invites and removes members."""
+    from studyapp.teams.models import Membership
+
+    ana = _user("ana")
+    Membership.objects.create(team=team, user=ana, role=Membership.Role.ADMIN)
+    return ana
+
+
+@pytest.fixture
+def team_member(team):
+    """Ben is an ordinary member of Ana's team."""
+    from studyapp.teams.models import Membership
+
+    ben = _user("ben")
+    Membership.objects.create(team=team, user=ben)
+    return ben
+
+
+@pytest.fixture
+def outsider(db):
+    """Olga is the admin of another team on the same server, and in none of Ana's."""
+    from studyapp.teams.models import Membership, Team
+
+    olga = _user("olga")
+    other = Team.objects.create(name="Other team", slug="other")
+    Membership.objects.create(team=other, user=olga, role=Membership.Role.ADMIN)
+    return olga
