@@ -23,8 +23,14 @@ run: export DJANGO_DEBUG := true
 run: export STUDYAPP_LOCAL_MODE := true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate
-	$(BIN)/python manage.py import_notes
+# A broken note is reported (path:line) and skipped; the app still starts with the last good
+# version of it, hence the leading '-'.
+	-$(BIN)/python manage.py import_notes
 	$(BIN)/python manage.py ensure_local_learner
+# watch_notes re-imports each note saved in content/ (docs/authoring.md); the trap stops it
+# whenever runserver ends, by Ctrl-C or by failing.
+	$(BIN)/python manage.py watch_notes & watcher=$$!; \
+	trap 'kill $$watcher 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Lint, then the whole suite on SQLite, then again on a throwaway PostgreSQL cluster.
