@@ -183,6 +183,7 @@ AXES_RESET_ON_SUCCESS = True
 # further; not extending it keeps "locked for 15 minutes" true for a user who retries.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "studyapp.accounts.lockout.locked_out"
+AXES_USERNAME_CALLABLE = "studyapp.accounts.lockout.username_of"
 AXES_CLIENT_IP_CALLABLE = "studyapp.security.client_ip"
 
 # Mail (password reset links): printed to the console until an SMTP server is configured.

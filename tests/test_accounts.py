@@ -40,6 +40,13 @@ def test_wrong_password_shows_the_form_again(client, team_member) -> None:
     assert SESSION_KEY not in client.session
 
 
+def test_a_username_longer_than_any_account_is_a_form_error(client, db) -> None:
+    response = client.post(reverse("login"), {"username": "x" * 300, "password": "y"})
+
+    assert response.status_code == 200
+    assert b'class="errorlist' in response.content
+
+
 def test_log_out_needs_a_post(client, team_member) -> None:
     client.force_login(team_member)
     assert client.get(reverse("logout")).status_code == 405

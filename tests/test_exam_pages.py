@@ -115,6 +115,15 @@ def test_a_length_other_than_10_20_or_65_is_refused(client_alice, bank) -> None:
     assert "Pick an exam length" in response.content.decode()
 
 
+def test_a_note_that_does_not_exist_is_refused_not_widened_to_all_notes(client_alice, bank) -> None:
+    response = client_alice.post(
+        reverse("exams:start"), {"length": 10, "notes": ["no-such-note"]}, follow=True
+    )
+
+    assert ExamAttempt.objects.count() == 0
+    assert "Pick notes from the list" in response.content.decode()
+
+
 def test_an_empty_bank_says_so(client_alice) -> None:
     response = client_alice.post(reverse("exams:start"), {"length": 10}, follow=True)
 
@@ -284,6 +293,17 @@ def test_a_single_response_question_keeps_one_choice(client_alice, bank) -> None
     post_answer(client_alice, attempt, 1, ["1", "3"])
 
     assert item_at(attempt, 1).picked_numbers() == [1]
+
+
+@pytest.mark.parametrize("junk", ["²", "1" * 5000, "x", "-1"])
+def test_junk_choice_and_go_values_are_ignored(client_alice, bank, junk) -> None:
+    attempt = start(client_alice, notes=("aws-lambda",))
+
+    response = post_answer(client_alice, attempt, 2, [junk, "1"], go=junk)
+
+    assert response.status_code == 302
+    assert response["Location"] == question_url(attempt, 2)
+    assert item_at(attempt, 2).picked_numbers() == [1]
 
 
 def test_a_select_two_question_has_checkboxes_and_keeps_both(client_alice, bank) -> None:
@@ -569,7 +589,7 @@ def queries_for(client, url: str, **extra) -> int:
 def test_exam_pages_run_the_same_queries_for_4_and_12_questions(client_alice, bank) -> None:
     small, large = start(client_alice, 10, notes=("aws-lambda",)), start(client_alice, 20)
     for attempt in (small, large):
-        client_alice.get(question_url(attempt, 2))  # the page remembers where the learner is
+        client_alice.get(question_url(attempt, 2))  # a first visit, as a learner makes
 
     assert queries_for(client_alice, question_url(small, 2)) == queries_for(
         client_alice, question_url(large, 2)

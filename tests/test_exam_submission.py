@@ -151,6 +151,22 @@ def test_an_expired_attempt_is_closed_at_its_deadline(alice, bank) -> None:
     assert closed.auto_submitted and closed.submitted_at == NOW + timedelta(minutes=8)
 
 
+def test_an_attempt_closed_days_after_its_deadline_is_reviewed_at_the_deadline(alice, bank) -> None:
+    attempt = begin(alice, 10, notes=("aws-lambda",))
+    give(attempt, 1, right_answer(item_at(attempt, 1)))
+    deadline = NOW + timedelta(minutes=8)
+
+    attempts.close_if_expired(attempt, NOW + timedelta(days=3))
+
+    log = ReviewLog.objects.get(learner=alice)
+    card = Card.objects.get(learner=alice)
+    # FSRS must see the answer when it was given, not three days on (a longer interval
+    # survived, so a stability it did not earn).
+    assert log.reviewed_at == deadline
+    assert card.last_review == deadline
+    assert card.memory == review(CardState.new(deadline), Rating.Good, deadline)
+
+
 def test_an_answer_saved_after_submission_changes_nothing(alice, bank) -> None:
     attempt = begin(alice, 10, notes=("aws-lambda",))
     attempts.submit(attempt, LATER)

@@ -145,6 +145,21 @@ def test_a_note_page_costs_two_queries(
         client.get(f"/notes/{ecs.slug}/")
 
 
+def test_a_note_page_offers_to_practise_it(client: Client, ecs: Note) -> None:
+    html = client.get(f"/notes/{ecs.slug}/").content.decode()
+
+    assert f'href="/study/cram/{ecs.slug}/"' in html
+    assert f'href="/notes/{ecs.slug}/questions/"' not in html, "the answer key is for authors"
+
+
+def test_a_note_page_links_authors_to_its_questions(client: Client, ecs: Note, settings) -> None:
+    settings.LOCAL_MODE = True
+
+    html = client.get(f"/notes/{ecs.slug}/").content.decode()
+
+    assert f'href="/notes/{ecs.slug}/questions/"' in html
+
+
 def test_a_note_page_never_renders_markdown_per_request(client: Client, ecs: Note) -> None:
     Note.objects.filter(pk=ecs.pk).update(body_html="<p>stored once</p>")
 

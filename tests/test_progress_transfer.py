@@ -182,6 +182,52 @@ def test_a_broken_review_rolls_everything_back(exported: dict) -> None:
 
 
 @pytest.mark.parametrize(
+    ("part", "field", "value"),
+    [
+        ("settings", "desired_retention", float("nan")),
+        ("cards", "reps", float("inf")),
+        ("cards", "stability", float("nan")),
+        ("reviews", "ref", float("inf")),
+        ("reviews", "rating", float("-inf")),
+        ("reviews", "state_after", {"stability": float("nan")}),
+    ],
+)
+def test_numbers_json_can_say_but_a_database_cannot_hold_are_refused(
+    exported: dict, part: str, field: str, value: object
+) -> None:
+    target = exported[part] if part == "settings" else exported[part][-1]
+    target[field] = value
+    bo = make_learner("bo")
+
+    with pytest.raises(ProgressImportError, match=field):
+        import_progress(bo, exported)
+
+    assert not ReviewLog.objects.filter(learner=bo).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("chosen", 5),
+        ("chosen", {"text": "AWS Lambda"}),
+        ("chosen", [["AWS Lambda"]]),
+        ("state_before", {"state": 2}),
+        ("state_after", "review"),
+    ],
+)
+def test_a_review_the_pages_could_not_read_back_is_refused(
+    exported: dict, field: str, value: object
+) -> None:
+    exported["reviews"][-1][field] = value
+    bo = make_learner("bo")
+
+    with pytest.raises(ProgressImportError, match=field):
+        import_progress(bo, exported)
+
+    assert not ReviewLog.objects.filter(learner=bo).exists()
+
+
+@pytest.mark.parametrize(
     "document", [[], {"format": "other"}, {"format": "studyapp-progress", "version": 2}]
 )
 def test_other_documents_are_refused(document: object) -> None:
@@ -279,6 +325,23 @@ def test_the_upload_page_imports_into_an_empty_account(exported: dict, client: C
 
     assert b"Imported 5 cards and 8 reviews." in response.content
     assert ReviewLog.objects.filter(learner__username="bo").count() == 8
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"format": "studyapp-progress", "version": 1, "settings": {"new_per_day": Infinity}}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_the_upload_page_refuses_json_no_database_holds(client: Client, body: bytes) -> None:
+    client.force_login(make_learner("bo"))
+    upload = SimpleUploadedFile("progress.json", body)
+
+    response = client.post(reverse("transfer:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert b'class="errorlist' in response.content
 
 
 def test_the_upload_page_shows_why_a_file_was_refused(client: Client) -> None:

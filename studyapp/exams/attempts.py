@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -57,12 +57,14 @@ def start(
     if not drawn:
         raise NoQuestions("no questions to ask")
     choices: dict[int, list[int]] = defaultdict(list)
-    for question_id, pk in (
+    copies: dict[int, dict[str, Any]] = {}
+    for question_id, pk, text, correct, why_wrong in (
         Choice.objects.filter(question_id__in=drawn)
         .order_by("position", "pk")
-        .values_list("question_id", "pk")
+        .values_list("question_id", "pk", "text", "correct", "why_wrong")
     ):
         choices[question_id].append(pk)
+        copies[pk] = {"id": pk, "text": text, "correct": correct, "why_wrong": why_wrong}
     with transaction.atomic():
         attempt = ExamAttempt.objects.create(
             learner=learner,
@@ -71,14 +73,17 @@ def start(
             started_at=now,
             note_slugs=sorted(note_slugs),
         )
+        orders = {
+            question_id: drawing.choice_order(choices[question_id], f"{attempt.pk}:{question_id}")
+            for question_id in drawn
+        }
         AttemptQuestion.objects.bulk_create(
             AttemptQuestion(
                 attempt=attempt,
                 question_id=question_id,
                 position=position,
-                choice_order=drawing.choice_order(
-                    choices[question_id], f"{attempt.pk}:{question_id}"
-                ),
+                choice_order=orders[question_id],
+                shown=[copies[pk] for pk in orders[question_id]],
             )
             for position, question_id in enumerate(drawn, start=1)
         )
@@ -150,7 +155,11 @@ def submit(attempt: ExamAttempt, now: datetime, *, auto: bool = False) -> ExamAt
         locked.save(
             update_fields=["submitted_at", "auto_submitted", "right", "scaled_score", "passed"]
         )
-        _record_reviews(locked, prefs, [a for a in answers if a.item.answered], now)
+        # At the moment the exam ended, not now: an attempt left to run out is closed by
+        # whichever page the learner opens next, maybe days later, and FSRS must not read
+        # that wait as an interval the learner's memory survived.
+        answered = [a for a in answers if a.item.answered]
+        _record_reviews(locked, prefs, answered, locked.submitted_at)
     return locked
 
 
@@ -160,20 +169,16 @@ def _labels(item: AttemptQuestion) -> tuple[str, str]:
 
 
 def _mark(items: list[AttemptQuestion]) -> list[_Answer]:
-    """Decide each item exactly right or not (setting item.correct) with the texts picked."""
-    texts: dict[int, str] = {}
-    correct: dict[int, set[int]] = defaultdict(set)
-    for pk, question_id, text, is_correct in Choice.objects.filter(
-        question_id__in=[item.question_id for item in items]
-    ).values_list("pk", "question_id", "text", "correct"):
-        texts[pk] = text
-        if is_correct:
-            correct[question_id].add(pk)
+    """Decide each item exactly right or not (setting item.correct) with the texts picked.
+
+    Against the choices as shown (AttemptQuestion.shown), not the Choice rows: an import
+    since the start may have re-worded, re-keyed or deleted them.
+    """
     answers = []
     for item in items:
-        right_ids = frozenset(correct[item.question_id])
+        right_ids = frozenset(c["id"] for c in item.shown if c["correct"])
         item.correct = scoring.AnsweredQuestion(right_ids, frozenset(item.selected)).is_right
-        chosen = [texts[pk] for pk in item.choice_order if pk in set(item.selected)]
+        chosen = [c["text"] for c in item.shown if c["id"] in set(item.selected)]
         answers.append(_Answer(item, right_ids, chosen))
     return answers
 
@@ -198,6 +203,7 @@ def _record_reviews(
     logs, new_cards, moved_cards = [], [], []
     for answer in answers:
         card = cards.get(answer.item.question_id)
+        at = now
         if card is None:
             card = Card(learner=learner, question_id=answer.item.question_id, created_at=now)
             before = CardState.new(now)
@@ -205,10 +211,12 @@ def _record_reviews(
         else:
             before = card.memory
             moved_cards.append(card)
+            # Never before the card's last review (studied since the exam's end, say).
+            at = max(now, before.last_review or now)
         rating = Rating.Good if answer.correct else Rating.Again
-        after = scheduling.review(before, rating, now, prefs.desired_retention)
+        after = scheduling.review(before, rating, at, prefs.desired_retention)
         card.set_memory(after)
-        logs.append((card, answer, rating, before, after))
+        logs.append((card, answer, rating, before, after, at))
     Card.objects.bulk_create(new_cards)
     Card.objects.bulk_update(moved_cards, MEMORY_FIELDS)
     ReviewLog.objects.bulk_create(
@@ -217,7 +225,7 @@ def _record_reviews(
             card=card,
             question_id=answer.item.question_id,
             rating=int(rating),
-            reviewed_at=now,
+            reviewed_at=at,
             chosen=answer.chosen,
             correct=answer.correct,
             source="exam",
@@ -227,5 +235,5 @@ def _record_reviews(
             state_after=after.to_json(),
             token=f"exam:{attempt.pk}:{answer.item.pk}",
         )
-        for card, answer, rating, before, after in logs
+        for card, answer, rating, before, after, at in logs
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -81,6 +82,11 @@ class AttemptQuestion(models.Model):
     # Choice ids in the order shown, fixed for the attempt; the page names choices by their
     # place in this list (1, 2, …), never by id, so nothing on it hints at which is right.
     choice_order = models.JSONField(default=list)
+    # The choices as they were when the attempt started, in `choice_order`'s order:
+    # [{"id", "text", "correct", "why_wrong"}]. A re-import re-words, re-keys and deletes
+    # Choice rows (questions/sync.py); the attempt is taken, scored and reviewed on this copy,
+    # so it always shows what the learner saw.
+    shown = models.JSONField(default=list, blank=True)
     # Choice ids picked; empty while unanswered.
     selected = models.JSONField(default=list, blank=True)
     flagged = models.BooleanField(default=False)
@@ -106,6 +112,14 @@ class AttemptQuestion(models.Model):
         """The picked choices by their place on screen (from 1)."""
         picked = set(self.selected)
         return [n for n, pk in enumerate(self.choice_order, start=1) if pk in picked]
+
+    def shown_choices(self) -> list[dict[str, Any]]:
+        """The choices as shown, each with `number` (its place, from 1) and `picked`."""
+        picked = set(self.selected)
+        return [
+            {**choice, "number": n, "picked": choice["id"] in picked}
+            for n, choice in enumerate(self.shown, start=1)
+        ]
 
     def choice_ids(self, numbers: list[int]) -> list[int]:
         """Choice ids for places on screen; places that do not exist are ignored."""

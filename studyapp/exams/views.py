@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,6 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 from studyapp.exams import attempts, scoring
 from studyapp.exams.models import AttemptQuestion, ExamAttempt
 from studyapp.notes.models import Note
-from studyapp.questions.models import Choice
 from studyapp.stats import svg
 
 REVIEW_FILTERS = {
@@ -112,6 +111,10 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("exams:index")
     slugs = sorted(set(request.POST.getlist("notes")))
     known = set(Note.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    if known != set(slugs):
+        # Dropping the unknown ones could leave none, which means "all notes": not what was asked.
+        messages.error(request, "Pick notes from the list: one of those asked for does not exist.")
+        return redirect("exams:index")
     try:
         attempt = attempts.start(request.user, length, sorted(known), timezone.now())
     except attempts.NoQuestions:
@@ -140,11 +143,10 @@ def _item(attempt: ExamAttempt, number: int) -> AttemptQuestion:
 
 
 def _question_context(attempt: ExamAttempt, item: AttemptQuestion) -> dict[str, Any]:
-    texts = dict(Choice.objects.filter(pk__in=item.choice_order).values_list("pk", "text"))
-    picked = set(item.selected)
+    # Place, text and whether picked only: this page never carries which choice is right.
     choices = [
-        {"number": n, "text": texts.get(pk, ""), "picked": pk in picked}
-        for n, pk in enumerate(item.choice_order, start=1)
+        {"number": c["number"], "text": c["text"], "picked": c["picked"]}
+        for c in item.shown_choices()
     ]
     return {
         "attempt": attempt,
@@ -182,7 +184,7 @@ def question(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse
     if closed := _closed(request, attempt):
         return closed
     item = _item(attempt, number)
-    _remember_position(attempt, number)
+    # Where the exam resumes moves only with the form's buttons (POST): a GET writes nothing.
     context = _question_context(attempt, item)
     # htmx asks for the whole page when restoring history it has not kept.
     if request.htmx and not request.htmx.history_restore_request:
@@ -191,12 +193,21 @@ def question(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse
     return render(request, "exams/take.html", context)
 
 
+def _place(value: str) -> int | None:
+    """A choice or question number as a form posts it; None for anything else.
+
+    ASCII digits only, and few of them: "²".isdigit() is true but int() refuses it, and int()
+    refuses more than 4,300 digits.
+    """
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 4 else None
+
+
 def _destination(go: str, number: int, length: int) -> int | None:
     """Where a button sends the learner: previous, next, a question number; None to submit."""
     if go == "submit":
         return None
     moves = {"next": number + 1, "previous": number - 1}
-    target = moves.get(go, int(go) if go.isdigit() else number)
+    target = moves.get(go) or _place(go) or number
     return min(max(target, 1), length)
 
 
@@ -212,7 +223,7 @@ def answer(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
     if closed := _closed(request, attempt):
         return closed
     item = _item(attempt, number)
-    picked = [int(v) for v in request.POST.getlist("choice") if v.isdigit()]
+    picked = [n for n in map(_place, request.POST.getlist("choice")) if n is not None]
     flag = request.POST.get("flag")
     now = timezone.now()
     attempts.save_answer(item, picked, None if flag is None else flag == "1", now)
@@ -287,7 +298,6 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
     items = attempt.items.filter(REVIEW_FILTERS[show]).select_related(
         "question__note", "question__topic"
     )
-    items = items.prefetch_related(Prefetch("question__choices", queryset=Choice.objects.all()))
     context = {
         "attempt": attempt,
         "show": show,
@@ -298,11 +308,8 @@ def review(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _reviewed(item: AttemptQuestion) -> dict[str, Any]:
-    by_pk = {choice.pk: choice for choice in item.question.choices.all()}
-    picked = set(item.selected)
-    choices = [
-        {"choice": by_pk[pk], "picked": pk in picked} for pk in item.choice_order if pk in by_pk
-    ]
+    # The choices as the learner saw them, whatever an import has done to them since.
+    choices = [{"choice": c, "picked": c["picked"]} for c in item.shown_choices()]
     topic = item.question.topic
     source = item.question.note.get_absolute_url() + (f"#{topic.anchor}" if topic else "")
     return {"item": item, "question": item.question, "choices": choices, "source": source}

@@ -18,6 +18,13 @@ class ProgressUploadForm(forms.Form):
         if upload.size > MAX_PROGRESS_BYTES:
             raise forms.ValidationError("The file is larger than 50 MB.")
         try:
-            return json.loads(upload.read().decode("utf-8-sig"))
+            return json.loads(upload.read().decode("utf-8-sig"), parse_constant=_no_constant)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise forms.ValidationError(f"This is not a JSON file: {error}") from error
+        except (RecursionError, ValueError) as error:
+            # Nested deeper than Python's parser goes, or NaN/Infinity (not JSON at all).
+            raise forms.ValidationError(f"This is not a progress file: {error}") from error
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")

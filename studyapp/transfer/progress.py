@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from django.db import DatabaseError, models, transaction
 
 from studyapp.questions.models import Question
 from studyapp.review.models import Card, ReviewLog, StudySettings
+from studyapp.review.scheduling import CardState
 
 FORMAT = "studyapp-progress"
 VERSION = 1
@@ -133,7 +135,14 @@ def import_progress(learner: models.Model, document: Any) -> dict[str, int]:
             _import_settings(learner, document.get("settings") or {})
             cards = _import_cards(learner, document.get("cards") or [], questions)
             count = _import_reviews(learner, document.get("reviews") or [], questions, cards)
-    except (ValidationError, ValueError, TypeError, KeyError, DatabaseError) as error:
+    except (
+        ValidationError,
+        ValueError,
+        TypeError,
+        KeyError,
+        OverflowError,
+        DatabaseError,
+    ) as error:
         raise ProgressImportError(f"the document is not valid progress: {_say(error)}") from error
     return {"cards": len(cards), "reviews": count}
 
@@ -207,16 +216,48 @@ def _import_reviews(
         for name in REVIEW_FIELDS:
             setattr(log, name, _from_json(ReviewLog, name, item[name]))
         if item.get("undoes") is not None:
-            log.undoes = by_ref[int(item["undoes"])]  # KeyError: it names no earlier review
+            # KeyError: it names no earlier review.
+            log.undoes = by_ref[int(_finite("undoes", item["undoes"]))]
+        _check_readable(log)
         log.full_clean(exclude=["learner", "card", "question", "undoes"], validate_unique=False)
         # One by one: an undo row needs the id of the row it undoes.
         log.save()
-        by_ref[int(item["ref"])] = log
+        by_ref[int(_finite("ref", item["ref"]))] = log
     return len(by_ref)
+
+
+def _check_readable(log: ReviewLog) -> None:
+    """Refuse what the pages would fail to read back later: the stats and team pages read
+    `chosen` as a list of texts, undo reads the states as card states."""
+    if not isinstance(log.chosen, list) or not all(isinstance(t, str) for t in log.chosen):
+        raise ValueError(f"chosen {log.chosen!r} is not a list of choice texts")
+    for name in ("state_before", "state_after"):
+        state = getattr(log, name)
+        try:
+            if state is not None:
+                CardState.from_json(state)
+        except (KeyError, TypeError, ValueError, OverflowError) as error:
+            raise ValueError(f"{name} {state!r} is not a card state") from error
+
+
+def _finite(name: str, value: Any) -> Any:
+    """`value`, unless it holds NaN or an infinity (Python's json reads NaN, Infinity and
+    1e999): databases store them as NULL, refuse them, or keep them to break FSRS later."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"{name} {value!r} holds a number that is not finite")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
 
 
 def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
     field = model._meta.get_field(name)
+    value = _finite(name, value)
     if value is None:
         return None
     if isinstance(field, models.DateTimeField):
