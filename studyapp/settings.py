@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "studyapp.htmx.HtmxLoginRedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the request into its page.
     "axes.middleware.AxesMiddleware",
 ]

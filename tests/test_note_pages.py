@@ -1,4 +1,4 @@
-"""The notes pages: the list of notes, one note with its contents, and the placeholder home page."""
+"""The notes pages: the list of notes, one note with its contents, and the home page."""
 
 from __future__ import annotations
 
@@ -59,6 +59,23 @@ def hostile_note(slug: str = "hostile", title: str = "Hostile <b>note</b>") -> N
     return save_note(parsed_note, slug)
 
 
+@pytest.fixture(autouse=True)
+def reader(client: Client, django_user_model):
+    """Notes are for signed-in people; every test here reads them as one (but the first)."""
+    user = django_user_model.objects.create_user("reader")
+    client.force_login(user)
+    return user
+
+
+def test_notes_are_not_shown_to_anonymous_visitors(ecs: Note) -> None:
+    anonymous = Client()
+
+    for url in ("/notes/", f"/notes/{ecs.slug}/"):
+        response = anonymous.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
 @pytest.fixture
 def ecs(tmp_path: Path) -> Note:
     shutil.copyfile(SEED, tmp_path / "amazon-ecs.md")
@@ -111,13 +128,14 @@ def test_the_list_costs_the_same_queries_for_one_note_or_many(
     client: Client, django_assert_num_queries
 ) -> None:
     hostile_note("one")
-    client.get("/notes/")  # warm-up: session and template caches
-    with django_assert_num_queries(1):
+    client.get("/notes/")  # warm-up: template caches
+    # The session, the user, then the notes with their counts in one query.
+    with django_assert_num_queries(3):
         client.get("/notes/")
 
     for i in range(5):
         hostile_note(f"more-{i}")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         response = client.get("/notes/")
 
     assert response.content.decode().count('class="note-card"') == 6
@@ -137,11 +155,11 @@ def test_a_note_page_shows_the_stored_html_and_a_table_of_contents(
     assert html.count('class="exam-signal"') >= 6
 
 
-def test_a_note_page_costs_two_queries(
+def test_a_note_page_costs_two_queries_besides_the_session(
     client: Client, ecs: Note, django_assert_num_queries
 ) -> None:
     client.get(f"/notes/{ecs.slug}/")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + 2):  # session and user; the note; its topics
         client.get(f"/notes/{ecs.slug}/")
 
 

@@ -18,6 +18,26 @@ CONTENT = Path(__file__).resolve().parent.parent / "content"
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def author(client, django_user_model):
+    """The page shows every answer: it is an author's page (staff on a team server)."""
+    user = django_user_model.objects.create_user("author", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def test_learners_who_are_not_staff_cannot_see_the_answers(imported, django_user_model) -> None:
+    from django.test import Client
+
+    learner = Client()
+    learner.force_login(django_user_model.objects.create_user("learner"))
+
+    response = learner.get("/notes/amazon-ecs/questions/")
+
+    assert response.status_code == 302
+    assert "Fargate" not in response.content.decode()
+
+
 @pytest.fixture
 def imported(tmp_path: Path) -> None:
     folder = tmp_path / "content"
@@ -64,4 +84,4 @@ def test_the_page_costs_the_same_queries_however_many_questions(client, imported
         counts[slug] = len(queries)
     small, large = (Question.objects.current().filter(note__slug=s).count() for s in counts)
     assert small != large
-    assert counts["amazon-ecs"] == counts["aws-lambda"] <= 4
+    assert counts["amazon-ecs"] == counts["aws-lambda"] <= 4 + 2  # + session and user
