@@ -10,9 +10,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import PurePath
 
 from studyapp.notes.parsed import Fact, ParsedNote
@@ -130,6 +131,73 @@ def head_of(text: str) -> str:
     return stem_word(bare[-1]) if bare else ""
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What sort of option a name is: "Networking Modes" members are (mod, {network}).
+
+    Two options are of one kind when their head nouns match and so do their modifiers:
+    "awsvpc Network Mode" is a networking mode, "EKS Auto Mode" (a node type) is not, and
+    "Node Types" and "Job Types" are different kinds though both are "types".
+    """
+
+    head: str
+    modifiers: frozenset[str]
+
+    def matches(self, other: Kind) -> bool:
+        if self.head != other.head:
+            return False
+        return bool(self.modifiers & other.modifiers) or not (self.modifiers or other.modifiers)
+
+
+def kind_of(name: Name) -> Kind | None:
+    """The kind a list title gives its members ("Networking Modes"), else the kind the name
+    itself ends in ("awsvpc Network Mode"); None for a bare name ("Karpenter")."""
+    return _kind_of(name.family, name.text)
+
+
+@lru_cache(maxsize=8192)
+def _kind_of(family: str, text: str) -> Kind | None:
+    if family and names_kind(family):
+        return _family_kind(family)
+    return _name_kind(text)
+
+
+def same_kind(a: Name, b: Name) -> bool:
+    kind_a, kind_b = kind_of(a), kind_of(b)
+    return kind_a is not None and kind_b is not None and kind_a.matches(kind_b)
+
+
+# "Types" and "Options" say there is a list, not what it lists: "Node Types" lists nodes.
+_GENERIC_KINDS = frozenset({"typ", "option", "kind", "category"})
+_QUANTIFIERS = frozenset({"supports", "support", "multiple", "several", "various", "different"})
+_NAME_QUALIFIER = re.compile(r"\s(?:per|for|with|on|via|of|in|using|at|to|from|by|across|/|\+)\s")
+
+
+@lru_cache(maxsize=4096)
+def _family_kind(family: str) -> Kind | None:
+    raw = WORD.findall(PARENTHESES.sub("", family).casefold())
+    stems = [stem_word(w) for w in raw if w not in STOPWORDS and w not in _QUANTIFIERS]
+    return _kind(stems[-3:])
+
+
+@lru_cache(maxsize=4096)
+def _name_kind(text: str) -> Kind | None:
+    # "Security Groups per Task" is a kind of group; "ECS with ALB/NLB" names no kind.
+    bare = _NAME_QUALIFIER.split(f" {PARENTHESES.sub('', text)} ", maxsplit=1)[0]
+    raw = WORD.findall(bare.casefold().replace("_", " "))
+    stems = [stem_word(w) for w in raw if w not in STOPWORDS | VENDOR_WORDS and not w.isdigit()]
+    if stems and stems[-1] in _GENERIC_KINDS:
+        stems = stems[:-1]
+    # The first word tells the option apart ("Bridge"); a one-word name says no kind.
+    return _kind(stems[1:]) if len(stems) >= 2 else None
+
+
+def _kind(stems: list[str]) -> Kind | None:
+    if stems and stems[-1] in _GENERIC_KINDS:
+        stems = stems[:-1]
+    return Kind(stems[-1], frozenset(stems[:-1])) if stems else None
+
+
 # --- The corpus: everything all notes say -----------------------------------------------------
 
 
@@ -166,11 +234,17 @@ class Corpus:
     # Choices a note names together for one need ("→ Amazon ECS or AWS Batch"): where one is
     # right for a similar need, so may the other be.
     partners: list[tuple[frozenset[str], tuple[Name, ...]]] = field(default_factory=list)
+    # Every listed or named option by the head of its kind ("mod" for networking modes).
+    kinds: dict[str, list[Name]] = field(default_factory=dict)
+    # Each service's features by the words of their names, from the service's own note.
+    features: dict[frozenset[str], list[tuple[frozenset[str], str]]] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     unseen_weight: float = 1.0
     telling_weight: float = 0.0
     lowercase_words: frozenset[str] = frozenset()
     proper_words: frozenset[str] = frozenset()
+    # Look-ups built from the fields above (see "Indexes" below); rebuilt when those change.
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, notes: list[ParsedNote]) -> Corpus:
@@ -198,6 +272,8 @@ class Corpus:
         for note in notes:
             corpus._read_options(note)
             corpus._read_evidence(note)
+        corpus.features = _features(notes)
+        corpus.kinds = corpus._by_kind()
         corpus.weights = _idf([e.scenario for e in corpus.evidence])
         corpus.unseen_weight = max(corpus.weights.values(), default=1.0)
         corpus.telling_weight = math.log(1 / COMMON_WORD_SHARE) + IDF_FLOOR
@@ -377,7 +453,8 @@ class Corpus:
             together(item.text, [service_name(p) for p in split_choices(item.alternative)])
         for fact in all_facts(note.facts):
             if fact.term:
-                add(option_name(fact.term, note), fact.text, True, origin="fact")
+                term = option_name(fact.term, note, family=fact.family)
+                add(term, fact.text, True, origin="fact")
             if fact.kind == "row":
                 add(service, fact.full_text, True, origin="row")
 
@@ -417,16 +494,46 @@ class Corpus:
             return lowered
         return phrase
 
+    def of_kind(self, option: Name) -> list[Name]:
+        """Options of `option`'s kind in any note: list members, then summary and signal
+        choices."""
+        kind = kind_of(option)
+        if kind is None:
+            return []
+        return [n for n in self.kinds.get(kind.head, ()) if same_kind(n, option)]
+
+    def _by_kind(self) -> dict[str, list[Name]]:
+        members = [
+            m
+            for names in self.families.values()
+            for m in names
+            if m.description and not self.is_attribute(m)
+        ]
+        found: dict[str, list[Name]] = {}
+        for name in members + [o for opts in self.options.values() for o in opts]:
+            kind = kind_of(name)
+            if kind is not None:
+                found.setdefault(kind.head, []).append(name)
+        return found
+
+    def feature_named(self, service: Name, scenario: frozenset[str]) -> str:
+        """A feature of `service`, from its own note, that the scenario names by its words.
+
+        "Fine-grained permissions via IAM Roles for Tasks" names the Fargate note's "Task IAM
+        Roles": Fargate tasks have them too, so Fargate is not a wrong answer there.
+        """
+        if not self.is_plain(service):
+            return ""
+        named = (
+            text for words_, text in self.features.get(service.tokens, ()) if words_ <= scenario
+        )
+        return next(named, "")
+
     # Similarity -------------------------------------------------------------------------------
 
     def similar(self, a: frozenset[str], b: frozenset[str]) -> float:
         """Cosine of the two word sets, rare words weighing more (IDF): 1.0 is the same words."""
-        if not a or not b:
-            return 0.0
-        shared = sum(self.weight(w) ** 2 for w in a & b)
-        size_a = math.sqrt(sum(self.weight(w) ** 2 for w in a))
-        size_b = math.sqrt(sum(self.weight(w) ** 2 for w in b))
-        return shared / (size_a * size_b)
+        return self._index().similar(a, b)
 
     def weight(self, word: str) -> float:
         return self.weights.get(word, self.unseen_weight)
@@ -446,23 +553,24 @@ class Corpus:
         """
         if self.partnered(candidate, answers, scenario):
             return True
+        index = self._index()
         fits, misfits = 0.0, 0.0
-        for e in self.evidence:
+        for e in index.about(candidate.tokens):
             if e.fits and self.covers(e.subject, candidate):
-                score = self.similar(scenario, e.scenario)
+                score = index.similar(scenario, e.scenario)
                 # Sibling options are described with the same words ("run containers …");
                 # asking which one a description belongs to rules out only a near-copy.
                 if describing and score < _FACT_THRESHOLDS[e.origin == "fact"]:
                     continue
                 fits = max(fits, score)
             elif not e.fits and e.subject.tokens <= candidate.tokens:
-                misfits = max(misfits, self.similar(scenario, e.scenario))
+                misfits = max(misfits, index.similar(scenario, e.scenario))
         return fits >= SIMILAR and fits >= misfits
 
     def partnered(self, candidate: Name, answers: Sequence[Name], scenario: frozenset[str]) -> bool:
         """True when a note names `candidate` together with an answer for a need that shares
         a telling word with this one ("GPUs … → Amazon ECS or AWS Batch")."""
-        for words_, group in self.partners:
+        for words_, group in self._index().partners_sharing(scenario):
             telling = {w for w in words_ & scenario if self.weight(w) >= self.telling_weight}
             if not telling:
                 continue
@@ -477,32 +585,138 @@ class Corpus:
     def confirms(self, name: Name, scenario: str, note: ParsedNote) -> bool:
         """True when a note other than `note` says `name` fits (nearly) this scenario."""
         slug, words_ = note_slug(note.path), meaning(scenario)
+        index = self._index()
         return any(
             e.fits
             and e.note != slug
             and name.is_within(e.subject)
-            and self.similar(words_, e.scenario) >= CONFIRMED
-            for e in self.evidence
+            and index.similar(words_, e.scenario) >= CONFIRMED
+            for e in index.over(name.tokens)
         )
 
     def covers(self, subject: Name, candidate: Name) -> bool:
         """Does what is said of `subject` hold for `candidate`? Yes for the same choice or a
         more general one ("ECS on EC2" fits -> ECS fits), and for any option of a service
         that is said to fit by itself (AWS Batch fits -> AWS Batch with array jobs may)."""
+        siblings = (candidate.note, candidate.family) == (subject.note, subject.family)
+        if candidate.family and siblings:
+            # Siblings of one list: what is said of BEST_FIT_PROGRESSIVE is not said of BEST_FIT.
+            return candidate.core == subject.core
         if candidate.is_within(subject):
             return True
         # Only for services: an ECS option is asked about against ECS's other options.
         return not candidate.note and self.is_plain(subject) and subject.tokens <= candidate.tokens
 
     def why_wrong(self, candidate: Name, scenario: frozenset[str]) -> str:
+        index = self._index()
         best, reason = 0.0, ""
-        for e in self.evidence:
+        for e in index.within(candidate.tokens):
             if e.fits or not e.reason or not e.subject.tokens <= candidate.tokens:
                 continue
-            score = self.similar(scenario, e.scenario)
+            score = index.similar(scenario, e.scenario)
             if score >= SAME_SCENARIO and score > best:
                 best, reason = score, e.reason
         return reason
+
+    def _index(self) -> _Index:
+        # Built once the corpus is complete; again if what it indexes changed since.
+        key = (len(self.evidence), len(self.partners), id(self.weights), self.unseen_weight)
+        if self._cache.get("key") != key:
+            self._cache.update(key=key, index=_Index(self))
+        return self._cache["index"]
+
+
+class _Index:
+    """Look-ups over a corpus's evidence, for generation.
+
+    Generation asks, for each question and each would-be wrong choice, what the notes say about
+    that choice. Reading all the evidence each time made it grow with the cube of the number of
+    notes (100 notes: 90 s). These look-ups return exactly the evidence the full scans matched,
+    in evidence order, and `similar` gives exactly the same numbers, only worked out once.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.evidence = corpus.evidence
+        self.by_tokens: dict[frozenset[str], list[int]] = {}
+        self.by_token: dict[str, list[int]] = {}
+        for i, e in enumerate(self.evidence):
+            self.by_tokens.setdefault(e.subject.tokens, []).append(i)
+            for w in e.subject.tokens:
+                self.by_token.setdefault(w, []).append(i)
+        self.partners_by_word: dict[str, list[int]] = {}
+        for i, (words_, _group) in enumerate(corpus.partners):
+            for w in words_:
+                if corpus.weight(w) >= corpus.telling_weight:
+                    self.partners_by_word.setdefault(w, []).append(i)
+        self.squares = _Squares(corpus.weight)
+        # By identity, each set kept alive with its size: equal sets may iterate in another
+        # order, and a sum in another order may differ in its last bit.
+        self.sizes: dict[int, tuple[frozenset[str], float]] = {}
+
+    def similar(self, a: frozenset[str], b: frozenset[str]) -> float:
+        if not a or not b:
+            return 0.0
+        shared = sum(map(self.squares.__getitem__, a & b))
+        return shared / (self.size(a) * self.size(b))
+
+    def size(self, words_: frozenset[str]) -> float:
+        found = self.sizes.get(id(words_))
+        if found is None:
+            found = self.sizes[id(words_)] = (
+                words_,
+                math.sqrt(sum(map(self.squares.__getitem__, words_))),
+            )
+        return found[1]
+
+    def within(self, tokens: frozenset[str]) -> list[Evidence]:
+        """The evidence whose subject's tokens are all in `tokens`, in order."""
+        if len(tokens) > _MAX_SUBSETS:
+            return [e for e in self.evidence if e.subject.tokens <= tokens]
+        found = sorted(i for subset in _subsets(tokens) for i in self.by_tokens.get(subset, ()))
+        return [self.evidence[i] for i in found]
+
+    def over(self, tokens: frozenset[str]) -> list[Evidence]:
+        """The evidence whose subject has all of `tokens` (and some), in order."""
+        if not tokens:
+            return []
+        rarest = min((self.by_token.get(w, []) for w in tokens), key=len)
+        return [self.evidence[i] for i in rarest if tokens <= self.evidence[i].subject.tokens]
+
+    def about(self, tokens: frozenset[str]) -> list[Evidence]:
+        """Both of the above: what is said of a name, of what it is part of, of its parts."""
+        found = {id(e): e for e in self.within(tokens)}
+        found.update((id(e), e) for e in self.over(tokens))
+        return list(found.values())
+
+    def partners_sharing(
+        self, scenario: frozenset[str]
+    ) -> list[tuple[frozenset[str], tuple[Name, ...]]]:
+        """The partners with a telling word in `scenario`: the only ones that can count."""
+        found = sorted({i for w in scenario for i in self.partners_by_word.get(w, ())})
+        return [self.corpus.partners[i] for i in found]
+
+
+# A name with more words than this is looked up by reading all the evidence (2**n subsets).
+_MAX_SUBSETS = 8
+
+
+@lru_cache(maxsize=4096)
+def _subsets(tokens: frozenset[str]) -> tuple[frozenset[str], ...]:
+    ordered = sorted(tokens)
+    return tuple(frozenset(c) for r in range(len(ordered) + 1) for c in combinations(ordered, r))
+
+
+class _Squares(dict):
+    """Each word's weight squared, worked out once (a dict, so look-ups stay in C)."""
+
+    def __init__(self, weight: Callable[[str], float]) -> None:
+        super().__init__()
+        self.weight = weight
+
+    def __missing__(self, word: str) -> float:
+        value = self[word] = self.weight(word) ** 2
+        return value
 
 
 _OPTION_KIND = re.compile(
@@ -573,6 +787,22 @@ def _distinct(names: list[Name]) -> list[Name]:
         if name.tokens and not any(n.core == name.core and n.note == name.note for n in result):
             result.append(name)
     return result
+
+
+def _features(notes: list[ParsedNote]) -> dict[frozenset[str], list[tuple[frozenset[str], str]]]:
+    """Every "Term: text" bullet of each note, under its service. A feature needs two words to
+    count ("Isolation" alone says too little); "No GPU support" is something the service
+    lacks, and `meaning` keeps it negated, so it never matches a need for GPUs."""
+    found: dict[frozenset[str], list[tuple[frozenset[str], str]]] = {}
+    for note in notes:
+        service = service_name(note.service or note.short_name).tokens
+        for fact in all_facts(note.facts):
+            if not fact.term or fact.kind != "bullet":
+                continue
+            term = meaning(PARENTHESES.sub("", fact.term)) - VENDOR_WORDS
+            if len(term) >= 2 and not any(w.startswith("no-") for w in term):
+                found.setdefault(service, []).append((term, fact.full_text))
+    return found
 
 
 def all_facts(facts: Iterable[Fact]) -> Iterable[Fact]:

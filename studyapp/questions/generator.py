@@ -8,6 +8,7 @@ from `Corpus` (all notes at once); a question that cannot get three good ones is
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -28,17 +29,19 @@ from studyapp.questions.corpus import (
     Name,
     all_facts,
     context_words,
+    kind_of,
     names_kind,
     note_slug,
+    same_kind,
     service_name,
 )
 from studyapp.questions.phrasing import (
+    ASK,
     condition_stem,
     fact_stem,
     focus_stem,
     kind_noun,
     scenario_stem,
-    you_to_team,
 )
 from studyapp.questions.words import (
     HEAD_WORDS,
@@ -48,6 +51,7 @@ from studyapp.questions.words import (
     meaning,
     significant,
     split_choices,
+    stem_word,
     tidy,
 )
 
@@ -148,13 +152,18 @@ def _digest(text: str) -> str:
 
 
 def _without_repeats(questions: list[GeneratedQuestion]) -> list[GeneratedQuestion]:
-    """One question per (kind, source, answer): a note may state the same rule twice."""
+    """One question per (kind, source, answer): a note may state the same rule twice. Nor
+    the same question twice: "if it is a long-running service" and "if the workload is a
+    long-running service" are both asked "… when the workload is a long-running service?"."""
     seen: set[tuple[str, str, str]] = set()
     result = []
     for question in questions:
-        identity = (question.kind, question.source_text, question.answer_key)
-        if identity not in seen:
-            seen.add(identity)
+        identities = {
+            (question.kind, question.source_text, question.answer_key),
+            ("stem", normalize(question.stem), question.answer_key),
+        }
+        if not identities & seen:
+            seen |= identities
             result.append(question)
     return result
 
@@ -182,6 +191,8 @@ class _Draft:
 
     `given` holds the words of the stem that are not part of the scenario ("which networking
     mode", "In Amazon ECS"): the kind of answer may be named, the answer itself may not.
+    `plain_stem` is asked instead of `stem` when not every wrong choice is of the kind the
+    stem names ("which option …" rather than "which networking mode …").
     """
 
     note: ParsedNote
@@ -196,6 +207,7 @@ class _Draft:
     given: str = ""
     avoid: tuple[Name, ...] = ()
     wrong_first: tuple[tuple[Name, str], ...] = ()
+    plain_stem: str = ""
 
 
 def _drafts_for(note: ParsedNote, corpus: Corpus) -> list[_Draft]:
@@ -243,6 +255,7 @@ def _decision_drafts(note: ParsedNote, d: Decision, corpus: Corpus) -> list[_Dra
             stem=scenario_stem(corpus.lower_first(tidy(d.scenario))),
             answers=answers,
             explanation=explanation,
+            given=ASK,
             avoid=avoid,
             wrong_first=wrong_first,
         )
@@ -262,11 +275,15 @@ def _signal_drafts(note: ParsedNote, signal: Signal, rule: Rule, corpus: Corpus)
             source=rule.when,
             scenario=rule.when,
             stem=condition_stem(
-                corpus.lower_first(you_to_team(tidy(rule.when))), rule.when, signal.text
+                rule.when,
+                signal.text,
+                earlier=[r.when for r in signal.rules[: signal.rules.index(rule)]],
+                lower_first=corpus.lower_first,
             ),
             answers=answers,
             explanation=signal.text,
             pool="option" if options else "service",
+            given=ASK,
         )
     ]
 
@@ -296,6 +313,8 @@ def _focus_drafts(note: ParsedNote, item: FocusItem, corpus: Corpus) -> list[_Dr
     subject_text = item.subject or note.service
     subject = corpus.canonical(service_name(subject_text))
     if item.polarity == "choose":
+        if _LIMIT.search(item.text):
+            return []  # "tasks fit within 16 vCPU": every other choice fits within it too
         answers: tuple[Name, ...] = (subject,)
         wrong_first: tuple[tuple[Name, str], ...] = ()
         explanation = f"Choose {subject_text} when: {item.text}"
@@ -315,9 +334,15 @@ def _focus_drafts(note: ParsedNote, item: FocusItem, corpus: Corpus) -> list[_Dr
             stem=focus_stem(item.text),
             answers=answers,
             explanation=explanation,
+            given=ASK,
             wrong_first=wrong_first,
         )
     ]
+
+
+# An upper bound the service's limits allow ("within 15 minutes", "up to 10 GB") is something
+# the work must stay within, not a reason to choose the service over the others.
+_LIMIT = re.compile(r"\b(?:within|up to|at most|no more than)\s+\d", re.I)
 
 
 def _authored(note: ParsedNote, authored: AuthoredQuestion) -> GeneratedQuestion:
@@ -359,6 +384,7 @@ def _fact_drafts(note: ParsedNote, family: str, member: Name) -> list[_Draft]:
     if fact is None:
         return []
     given, stem = fact_stem(note, kind_noun(family), fact.text, member)
+    _plain_given, plain_stem = fact_stem(note, "option", fact.text, member)
     return [
         _Draft(
             note=note,
@@ -371,6 +397,7 @@ def _fact_drafts(note: ParsedNote, family: str, member: Name) -> list[_Draft]:
             explanation=fact.full_text,
             pool="option",
             given=given,
+            plain_stem=plain_stem if plain_stem != stem else "",
         )
     ]
 
@@ -398,6 +425,8 @@ def _build_or_explain(draft: _Draft, corpus: Corpus) -> tuple[GeneratedQuestion 
     wrong = _pick_wrong(draft, answers, scenario, scenario_words, corpus)
     if len(wrong) < WRONG_CHOICES:
         return None, f"only {len(wrong)} good wrong choices: {[n.text for n, _ in wrong]}"
+    if draft.plain_stem and not all(same_kind(n, answers[0]) for n, _ in wrong):
+        stem = draft.plain_stem  # "which networking mode" with a launch type among the choices
     slug = note_slug(draft.note.path)
     key = question_key(slug, draft.kind, draft.source)
     choices = [Choice(a.text, True) for a in answers] + [Choice(n.text, False, w) for n, w in wrong]
@@ -446,19 +475,95 @@ def _pick_wrong(
                 return picked
             if from_tier == limit:
                 break
+            if not candidate.core:
+                continue  # "1.4.0": no words of its own to tell it from the answer ("LATEST")
             if any(candidate.conflicts(t) for t in taken):
                 continue
             if _named_in_stem(candidate, draft, stem_words):
                 continue
+            if draft.pool == "option" and _related(candidate, answers, taken):
+                continue
             hinted = _hinted(draft, candidate)
-            if not hinted and corpus.also_fits(
-                candidate, scenario, answers, describing=draft.kind == "fact"
-            ):
+            if not hinted and _also_right(draft, candidate, scenario, answers, corpus):
                 continue
             picked.append((candidate, hinted or _why(candidate, scenario, draft.pool, corpus)))
             taken.append(candidate)
             from_tier += 1
     return picked
+
+
+def _also_right(
+    draft: _Draft, candidate: Name, scenario: frozenset[str], answers: list[Name], corpus: Corpus
+) -> bool:
+    """A note says the candidate fits a scenario like this one, or the scenario names one of
+    the candidate's own features (IAM roles for tasks are a Fargate feature too)."""
+    if corpus.also_fits(candidate, scenario, answers, describing=draft.kind == "fact"):
+        return True
+    return draft.pool == "service" and bool(corpus.feature_named(candidate, scenario))
+
+
+def _related(candidate: Name, answers: list[Name], taken: list[Name]) -> bool:
+    """An option the notes tie to an answer, so it is not plainly wrong where the answer is
+    right: the answer's description names it ("AWSVPC Mode: …; required for Fargate"), it is
+    the general feature the answer is one case of ("Versions & Aliases: …; weighted aliases
+    shift a percentage of traffic" for "Weighted aliases"), or it is an answer or another
+    choice under another name ("Fargate compute environment" is "Fargate / Fargate Spot" of
+    the "Compute Environment Types")."""
+    for answer in answers:
+        if _mentions(answer.description, candidate):
+            return True
+        kind = kind_of(answer)
+        general = kind is not None and kind.head in significant(candidate.text)
+        if general and _mentions(candidate.description, answer):
+            return True
+    return any(_same_option(candidate, t) or _same_option(t, candidate) for t in taken)
+
+
+def _mentions(description: str, name: Name) -> bool:
+    """Does a clause of the description name the option? "required for Fargate" names
+    "Fargate Launch Type" and "weighted aliases shift …" names "Weighted aliases"; "run
+    anywhere" does not name "EKS Anywhere" (a name is capitalized unless spelled out whole),
+    nor does "EC2 Auto Scaling groups" name "EKS Auto Mode" (the word goes on into another
+    name). A clause that sets them apart ("cannot be combined with …") does not tie them."""
+    own = _distinctive(name)
+    whole = significant(PARENTHESES.sub("", name.text)) - VENDOR_WORDS
+    for clause in re.split(r"[;,()]", description):
+        tokens = re.findall(r"[A-Za-z0-9]+", clause.replace("_", " "))
+        stems = [stem_word(t.casefold()) for t in tokens]
+        if not own or not own <= set(stems) or _APART.search(clause):
+            continue
+        if whole <= set(stems):
+            return True
+        for i, word in enumerate(stems):
+            # A clause's first word is capitalized anyway: "Function reaches private …".
+            if word in own and _looks_like_a_name(tokens[i], first=i == 0):
+                following = tokens[i + 1] if i + 1 < len(tokens) else ""
+                if not _looks_like_a_name(following) or stems[i + 1] in whole:
+                    return True
+    return False
+
+
+def _looks_like_a_name(token: str, *, first: bool = False) -> bool:
+    return (token[:1].isupper() and not first) or any(c.isdigit() for c in token)
+
+
+def _distinctive(name: Name) -> frozenset[str]:
+    """The words that tell an option from others of its kind: "weight" of "Weighted aliases"."""
+    kind = kind_of(name)
+    kind_words = {kind.head, *kind.modifiers} if kind else set()
+    return (name.core - kind_words - HEAD_WORDS) or name.core
+
+
+def _same_option(name: Name, member: Name) -> bool:
+    """ "Spot compute environment" is a member of "Compute Environment Types" whose name has
+    "Spot": the name less the words of the member's list is within the member's name."""
+    if not member.family or name.note != member.note or name.family == member.family:
+        return False
+    rest = name.core - significant(member.family)
+    return bool(rest) and rest <= member.core
+
+
+_APART = re.compile(r"\b(?:not|no|cannot|can't|never|without|unlike|instead)\b", re.I)
 
 
 def _ranked(
@@ -469,14 +574,31 @@ def _ranked(
             return True
         return draft.pool == "service" and bool(corpus.why_wrong(name, scenario))
 
-    return sorted(tier, key=lambda n: (not explained(n), _digest(f"{draft.source}\x1f{n.text}")))
+    # Beyond the answer's own list, an option whose name looks like the answer's ("Job
+    # Queues" for "Multi-Node Parallel Jobs") is the more believable wrong choice.
+    answer_words_ = frozenset().union(*(a.core for a in draft.answers))
+    families = {(a.note, a.family) for a in draft.answers}
+
+    def unlike(name: Name) -> bool:
+        if draft.pool != "option" or (name.note, name.family) in families:
+            return True
+        return not name.core & answer_words_
+
+    return sorted(
+        tier,
+        key=lambda n: (not explained(n), unlike(n), _digest(f"{draft.source}\x1f{n.text}")),
+    )
 
 
 def _named_in_stem(candidate: Name, draft: _Draft, stem_words: frozenset[str]) -> bool:
     """A service the stem names is part of the scenario, not a believable wrong answer."""
     if draft.pool == "service":
         return bool(candidate.tokens & stem_words)
-    return normalize(candidate.text) in normalize(draft.stem)
+    # "Security Groups per Task" when each task needs its own security group: partly right.
+    # One word ("bursting") is too little to say the stem names an option ("Bursting Mode").
+    named = significant(PARENTHESES.sub("", candidate.text)) - VENDOR_WORDS - HEAD_WORDS
+    spelled_out = len(named) >= 2 and named <= stem_words
+    return spelled_out or normalize(candidate.text) in normalize(draft.stem)
 
 
 def _hinted(draft: _Draft, candidate: Name) -> str:
@@ -518,22 +640,20 @@ def _service_tiers(draft: _Draft, answers: list[Name], corpus: Corpus) -> _Tiers
 
 
 def _option_tiers(draft: _Draft, answer: Name, corpus: Corpus) -> _Tiers:
-    """Siblings first (the other networking modes), then options of the same kind elsewhere
-    (other "… mode"s), then the note's other options."""
+    """Siblings first (the other networking modes), then options of the same kind in any
+    note ("awsvpc Network Mode" for a networking mode, never "EKS Auto Mode", a node type),
+    then the note's other listed options, and last (not for a fact, whose stem names what
+    kind of option it asks for) the note's other summary and signal choices."""
     slug = note_slug(draft.note.path)
     siblings = corpus.families.get((slug, answer.family), []) if answer.family else []
     siblings = [m for m in siblings if m.description and not corpus.is_attribute(m)]
-    same_head = [
-        m
-        for (family_note, family), members in corpus.families.items()
-        if (family_note, family) != (slug, answer.family)
-        and corpus.is_option_family(family, members)
-        for m in members
-        if answer.head and m.head == answer.head and not corpus.is_attribute(m)
-    ]
-    same_head += [o for opts in corpus.options.values() for o in opts if o.head == answer.head]
+    same = [n for n in corpus.of_kind(answer) if (n.note, n.family) != (slug, answer.family)]
     own = corpus.options.get(slug, [])
-    return [(siblings, WRONG_CHOICES), (same_head, WRONG_CHOICES), (own, WRONG_CHOICES)]
+    tiers = [(siblings, WRONG_CHOICES), (same, WRONG_CHOICES)]
+    tiers.append(([o for o in own if o.family], WRONG_CHOICES))
+    if draft.kind != "fact":
+        tiers.append(([o for o in own if not o.family], WRONG_CHOICES))
+    return tiers
 
 
 def answer_words(answer: str) -> frozenset[str]:

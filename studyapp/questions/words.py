@@ -101,6 +101,9 @@ def split_choices(text: str) -> list[str]:
 
 
 def lowercase_first(text: str) -> str:
-    if text[:1].isupper() and not text[:2].isupper():
+    """ "Managed cluster" -> "managed cluster", "A data warehouse" -> "a data warehouse";
+    an acronym stays: "AWS hardware", "EC2 nodes"."""
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and not (len(first) > 1 and first[:2].isupper()):
         return text[:1].lower() + text[1:]
     return text
