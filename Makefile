@@ -55,9 +55,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The benchmark (docs/performance.md), about 10 minutes; writes bench/results.json. Options go
+# through BENCH_ARGS, e.g. `make bench BENCH_ARGS=--postgres` or `BENCH_ARGS=--quick`.
 bench: $(STAMP)
-	@test -f bench/run.py || { echo "make bench: bench/run.py does not exist yet" >&2; exit 1; }
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Keeps db.sqlite3: it holds the learner's progress, and nothing rebuilds that.
 clean:

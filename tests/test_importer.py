@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from studyapp.notes import importer
 from studyapp.notes import parsed as p
 from studyapp.notes.importer import import_paths, save_note
 from studyapp.notes.models import (
@@ -314,6 +315,22 @@ def test_reimporting_an_unchanged_note_writes_nothing(content: Path) -> None:
     assert report.unchanged == 1
     writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
     assert writes == []
+
+
+def test_reimporting_an_unchanged_note_reports_its_warnings_without_parsing_it(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = import_paths([content])
+    assert first.problems  # the seed note's repaired encoding
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "parse_note", lambda *args: pytest.fail("parsed again"))
+        again = import_paths([content])
+
+    assert again.unchanged == 1
+    assert again.problems == first.problems
+    # Read when asked for, as `import_notes --json` does.
+    assert again.parsed_notes == first.parsed_notes
 
 
 def test_a_typo_fixed_in_the_file_keeps_every_id(content: Path) -> None:

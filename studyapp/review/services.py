@@ -15,12 +15,13 @@ a token whose card has moved on since (another tab answered it) is shown feedbac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -232,20 +233,27 @@ def _effective_today(learner: User, start: datetime, end: datetime) -> QuerySet[
     ).effective()
 
 
-def _buried(learner: User, start: datetime, end: datetime, prefix: str) -> Exists:
-    """True for a question whose sibling (same note, same source line) was studied today.
+def _buried(moved_today: list[tuple[int, int, int]]) -> frozenset[int]:
+    """The questions whose sibling (same note, same source line) was studied today.
 
-    `prefix` is the path from the outer query to the question ("" or "question__").
+    `moved_today` holds (question, note, line) of today's answers that moved the schedule.
+    Worked out once per request, in one small query, rather than as a subquery in each query
+    that needs it: building and compiling that subquery cost more than the rest of the page.
     """
-    question_ref = f"{prefix}pk" if prefix == "" else f"{prefix}id"
-    return Exists(
-        _effective_today(learner, start, end)
-        .filter(
-            moves_schedule=True,
-            question__note_id=OuterRef(f"{prefix}note_id"),
-            question__line=OuterRef(f"{prefix}line"),
+    studied: dict[tuple[int, int], set[int]] = {}
+    for question_id, note_id, line in moved_today:
+        studied.setdefault((note_id, line), set()).add(question_id)
+    if not studied:
+        return frozenset()
+    siblings = (
+        Question.objects.filter(
+            note_id__in={note for note, _ in studied}, line__in={line for _, line in studied}
         )
-        .exclude(question_id=OuterRef(question_ref))
+        .order_by()
+        .values_list("pk", "note_id", "line")
+    )
+    return frozenset(
+        pk for pk, note_id, line in siblings if studied.get((note_id, line), set()) - {pk}
     )
 
 
@@ -259,16 +267,17 @@ def _due_cards(learner: User, now: datetime) -> QuerySet[Card]:
     )
 
 
-def _new_questions(learner: User, start: datetime, end: datetime) -> QuerySet[Question]:
+def _new_questions(learner: User, today: _Today) -> QuerySet[Question]:
     # Note by note (by slug: lowercase, so every database sorts it alike), topic by topic, in
     # the order the questions come in their note.
-    return (
-        Scope()
-        .questions()
-        .exclude(_studied(learner))
-        .exclude(_buried(learner, start, end, ""))
-        .order_by("note__slug", F("topic__position").asc(nulls_last=True), "position", "pk")
-    )
+    found = Scope().questions().exclude(_studied(learner))
+    if today.buried:
+        found = found.exclude(pk__in=today.buried)
+    return found.order_by("note__slug", F("topic__position").asc(nulls_last=True), "position", "pk")
+
+
+def _not_buried(cards: QuerySet[Card], today: _Today) -> QuerySet[Card]:
+    return cards.exclude(question_id__in=today.buried) if today.buried else cards
 
 
 @dataclass(frozen=True)
@@ -279,17 +288,25 @@ class _Today:
     new_done: int
     reviews_done: int
     last_log_id: int | None
+    buried: frozenset[int] = frozenset()
 
 
 def _today(learner: User, prefs: StudySettings, now: datetime) -> _Today:
+    # Today's answers themselves, not counts: a day holds a few hundred at most, and they also
+    # tell which questions are buried.
     start, end = prefs.day_bounds(now)
-    counts = _effective_today(learner, start, end).aggregate(
-        done=Count("pk", filter=Q(moves_schedule=True)),
-        new=Count("pk", filter=Q(moves_schedule=True, stage="new")),
-        reviews=Count("pk", filter=Q(moves_schedule=True, stage="review")),
-        last=Max("pk"),
+    rows = _effective_today(learner, start, end).values_list(
+        "pk", "moves_schedule", "stage", "question_id", "question__note_id", "question__line"
     )
-    return _Today(start, end, counts["done"], counts["new"], counts["reviews"], counts["last"])
+    last = None
+    moved: list[tuple[int, int, int]] = []
+    stages: Counter[str] = Counter()
+    for pk, moves_schedule, stage, question_id, note_id, line in rows:
+        last = pk if last is None else max(last, pk)
+        if moves_schedule:
+            moved.append((question_id, note_id, line))
+            stages[stage] += 1
+    return _Today(start, end, len(moved), stages["new"], stages["review"], last, _buried(moved))
 
 
 def progress_step(
@@ -340,8 +357,7 @@ def next_step(learner: User, scope: Scope, now: datetime, *, since: datetime | N
 def _pick_due(
     learner: User, prefs: StudySettings, today: _Today, now: datetime, progress: Progress
 ) -> tuple[Question, CardState | None] | None:
-    buried = _buried(learner, today.start, today.end, "question__")
-    due = _due_cards(learner, now).exclude(buried)
+    due = _not_buried(_due_cards(learner, now), today)
     if today.reviews_done >= prefs.reviews_per_day:
         due = due.exclude(state=State.Review)
     card = (
@@ -353,18 +369,20 @@ def _pick_due(
     if card is not None:
         return card.question, card.memory
     if progress.new_left > 0:
-        question = _with_choices(_new_questions(learner, today.start, today.end)).first()
+        question = _with_choices(_new_questions(learner, today)).first()
         if question is not None:
             return question, None
     ahead = (
-        Card.objects.filter(
-            learner=learner,
-            reps__gt=0,
-            due__lte=now + LEARN_AHEAD,
-            state__in=[State.Learning, State.Relearning],
-            question__retired_at__isnull=True,
+        _not_buried(
+            Card.objects.filter(
+                learner=learner,
+                reps__gt=0,
+                due__lte=now + LEARN_AHEAD,
+                state__in=[State.Learning, State.Relearning],
+                question__retired_at__isnull=True,
+            ),
+            today,
         )
-        .exclude(buried)
         .select_related("question__note", "question__topic")
         .prefetch_related(_choices_prefetch("question__choices"))
         .order_by("due", "pk")
@@ -378,22 +396,17 @@ def _choices_prefetch(path: str) -> Prefetch:
 
 
 def _progress(learner: User, prefs: StudySettings, today: _Today, now: datetime) -> Progress:
-    buried = _buried(learner, today.start, today.end, "question__")
     # Learning steps count as due a little ahead, as they are shown (see LEARN_AHEAD).
-    due = (
-        _due_cards(learner, now + LEARN_AHEAD)
-        .exclude(buried)
-        .aggregate(
-            learning=Count("pk", filter=~Q(state=State.Review)),
-            review=Count("pk", filter=Q(state=State.Review, due__lte=now)),
-        )
+    due = _not_buried(_due_cards(learner, now + LEARN_AHEAD), today).aggregate(
+        learning=Count("pk", filter=~Q(state=State.Review)),
+        review=Count("pk", filter=Q(state=State.Review, due__lte=now)),
     )
     reviews_left = max(0, prefs.reviews_per_day - today.reviews_done)
     new_allowed = max(0, prefs.new_per_day - today.new_done)
     new_left = 0
     if new_allowed:
         # A sliced count: the database stops counting at the day's limit.
-        new_left = _new_questions(learner, today.start, today.end).order_by()[:new_allowed].count()
+        new_left = _new_questions(learner, today).order_by()[:new_allowed].count()
     return Progress(
         done=today.done,
         due_left=due["learning"] + min(due["review"], reviews_left),
@@ -516,8 +529,9 @@ def answer(
     recorded at once, a right one waits for the learner's grade."""
     token = read_token(token_value, learner.pk)
     question = _question_for(token)
-    # isascii(): str.isdigit() is also true of "²", which int() refuses.
-    numbers = tuple(sorted({int(p) for p in picked if p.isascii() and p.isdigit()}))
+    # isascii(): str.isdigit() is also true of "²", which int() refuses; and int() refuses
+    # more than 4,300 digits, so a number longer than any choice number is no choice.
+    numbers = tuple(sorted({int(p) for p in picked if p.isascii() and p.isdigit() and len(p) <= 4}))
     choices = _shown_choices(question, learner, numbers)
     if not any(c.picked for c in choices):
         shown = Shown(question, choices, token_value, token.reps == 0)
