@@ -215,17 +215,20 @@ def test_the_exam_date_gives_days_left_and_the_forecast_on_that_day(berliner, qu
 def test_most_confused_pairs_from_wrong_answers(berliner, questions) -> None:
     lambda_card = card_for(berliner, questions[3])
     network_card = card_for(berliner, questions[2])
+    lambda_answer, network_answer = ["AWS Lambda"], ["awsvpc", "host"]
     wrong = [
-        (lambda_card, ["AWS Batch"]),
-        (lambda_card, ["AWS Batch"]),
-        (lambda_card, ["Amazon EKS"]),
-        (network_card, ["awsvpc", "bridge"]),
+        (lambda_card, ["AWS Batch"], lambda_answer),
+        (lambda_card, ["AWS Batch"], lambda_answer),
+        (lambda_card, ["Amazon EKS"], lambda_answer),
+        (network_card, ["awsvpc", "bridge"], network_answer),
     ]
     ReviewLog.objects.bulk_create(
-        log(berliner, card, NOW - timedelta(hours=n), 1, chosen=chosen)
-        for n, (card, chosen) in enumerate(wrong)
+        log(berliner, card, NOW - timedelta(hours=n), 1, chosen=chosen, answer=answer)
+        for n, (card, chosen, answer) in enumerate(wrong)
     )
-    ReviewLog.objects.bulk_create([log(berliner, lambda_card, NOW, 3, chosen=["AWS Lambda"])])
+    ReviewLog.objects.bulk_create(
+        [log(berliner, lambda_card, NOW, 3, chosen=["AWS Lambda"], answer=lambda_answer)]
+    )
 
     assert compute.confused_pairs(queries.wrong_answers(berliner)) == [
         Confusion("AWS Lambda", "AWS Batch", 2),
@@ -339,8 +342,8 @@ def test_another_learners_reviews_are_not_counted(client, berliner, history, mal
 # Queries do not grow with history ------------------------------------------------------------
 
 # Session, user, settings; questions, cards; the roll-up mark, logs written since it, the past
-# days summed, today's logs; forecast; wrong answers and their right choices; recent exams.
-STATS_PAGE_QUERIES = 13
+# days summed, today's logs; forecast; wrong answers with the answer of their time; recent exams.
+STATS_PAGE_QUERIES = 12
 # The first visit also sums the past days: a lock, the newest log, the count, a delete, the
 # inserts (SQLite takes at most ~120 days per insert, so up to 4 for a year), the mark.
 FIRST_VISIT_MAX_QUERIES = STATS_PAGE_QUERIES + 13
@@ -407,3 +410,19 @@ def test_no_query_reads_review_logs_row_by_row(client, questions) -> None:
     aggregated = ("GROUP BY", "COUNT(", "MIN(", "MAX(", " IN (SELECT ")
     assert log_queries
     assert all(any(word in sql for word in aggregated) for sql in log_queries)
+
+
+def test_confused_pairs_keep_the_answer_of_their_time_after_a_re_import_changes_it(
+    berliner, questions
+) -> None:
+    card = card_for(berliner, questions[3])
+    ReviewLog.objects.bulk_create(
+        [log(berliner, card, NOW, 1, chosen=["AWS Batch"], answer=["AWS Lambda"])]
+    )
+    # A re-import now says AWS Batch is right: the old mistake stays "Lambda, picked Batch".
+    questions[3].choices.update(correct=False)
+    questions[3].choices.filter(text="AWS Batch").update(correct=True)
+
+    assert compute.confused_pairs(queries.wrong_answers(berliner)) == [
+        Confusion("AWS Lambda", "AWS Batch", 1),
+    ]

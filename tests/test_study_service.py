@@ -61,6 +61,15 @@ def test_a_wrong_answer_is_recorded_as_again_and_due_within_minutes(alice, ecs) 
     assert NOW < card.due <= NOW + timedelta(minutes=10)
 
 
+def test_the_log_keeps_what_was_picked_and_what_was_right_at_the_time(alice, ecs) -> None:
+    make_question(ecs, "Which service runs containers without servers?", right="AWS Fargate")
+
+    log = answer_wrong(alice, NOW).log
+
+    assert len(log.chosen) == 1 and log.chosen != ["AWS Fargate"]
+    assert log.answer == ["AWS Fargate"]
+
+
 def test_right_and_good_comes_back_days_later_after_the_learning_steps(alice, ecs) -> None:
     question = make_question(ecs, "Which service runs containers without servers?")
 

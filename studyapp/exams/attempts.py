@@ -125,6 +125,7 @@ class _Answer:
     item: AttemptQuestion
     right_ids: frozenset[int]
     chosen: list[str]
+    right: list[str]
 
     @property
     def correct(self) -> bool:
@@ -179,7 +180,8 @@ def _mark(items: list[AttemptQuestion]) -> list[_Answer]:
         right_ids = frozenset(c["id"] for c in item.shown if c["correct"])
         item.correct = scoring.AnsweredQuestion(right_ids, frozenset(item.selected)).is_right
         chosen = [c["text"] for c in item.shown if c["id"] in set(item.selected)]
-        answers.append(_Answer(item, right_ids, chosen))
+        right = [c["text"] for c in item.shown if c["correct"]]
+        answers.append(_Answer(item, right_ids, chosen, right))
     return answers
 
 
@@ -227,6 +229,7 @@ def _record_reviews(
             rating=int(rating),
             reviewed_at=at,
             chosen=answer.chosen,
+            answer=answer.right,
             correct=answer.correct,
             source="exam",
             moves_schedule=True,

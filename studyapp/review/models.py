@@ -179,6 +179,9 @@ class ReviewLog(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     # The texts of the choices picked: choices may be re-ordered or re-worded later.
     chosen = models.JSONField(default=list, blank=True)
+    # The texts of the right choices when the answer was given: a re-import may change what
+    # is right later, and "answered X, picked Y" must stay what it was at the time.
+    answer = models.JSONField(default=list, blank=True)
     correct = models.BooleanField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=SOURCE_CHOICES, default="study")
     moves_schedule = models.BooleanField(default=True)

@@ -662,6 +662,7 @@ def _record(
             reviewed_at=now,
             duration_ms=ticket.duration_ms,
             chosen=[c.choice.text for c in choices if c.picked],
+            answer=[c.choice.text for c in choices if c.choice.correct],
             correct=correct,
             source=Scope.from_key(ticket.token.scope_key).source,
             moves_schedule=ticket.moves_schedule,

@@ -8,14 +8,13 @@ The definitions are in stats/compute.py; this module only feeds them.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q
 
-from studyapp.questions.models import Choice, Question
+from studyapp.questions.models import Question
 from studyapp.review.models import Card, StudySettings
 from studyapp.review.scheduling import CardState, State
 from studyapp.stats import compute, days
@@ -135,12 +134,6 @@ def wrong_answers(learner: User, since: datetime | None = None) -> list[WrongAns
     logs = days.answers(learner).filter(correct=False)
     if since is not None:
         logs = logs.filter(reviewed_at__gte=since)
-    given = list(logs.values_list("question_id", "chosen").annotate(n=Count("pk")).order_by())
-    answers: dict[int, list[str]] = defaultdict(list)
-    right = Choice.objects.filter(correct=True, question_id__in={row[0] for row in given})
-    for question_id, text in right.order_by("position", "pk").values_list("question_id", "text"):
-        answers[question_id].append(text)
-    return [
-        WrongAnswer(tuple(chosen or ()), tuple(answers[question_id]), n)
-        for question_id, chosen, n in given
-    ]
+    # The right answer as it was when the learner answered (ReviewLog.answer), not today's.
+    given = logs.values_list("chosen", "answer").annotate(n=Count("pk")).order_by()
+    return [WrongAnswer(tuple(chosen or ()), tuple(answer or ()), n) for chosen, answer, n in given]

@@ -15,7 +15,6 @@ from django.db.models import Case, Count, DateField, Q, QuerySet, When
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from studyapp.questions.models import Choice
 from studyapp.review.models import Card, ReviewLog
 from studyapp.review.scheduling import CardState, State, retrievability
 from studyapp.stats.compute import Confusion, WrongAnswer, confused_pairs
@@ -220,17 +219,12 @@ def _add_streaks(rows: dict[int, MemberRow], zones: dict[int, str], now: datetim
 
 
 def _confusions(ids: list[int], now: datetime) -> list[Confusion]:
-    wrong = list(
+    # The right answer as it was when each member answered (ReviewLog.answer), not today's.
+    wrong = (
         _answers(ids)
         .filter(correct=False, reviewed_at__gte=now - CONFUSION_WINDOW)
-        .values_list("question_id", "chosen")
+        .values_list("chosen", "answer")
     )
-    right: dict[int, list[str]] = defaultdict(list)
-    question_ids = {question for question, _chosen in wrong}
-    for question, text in Choice.objects.filter(
-        question_id__in=question_ids, correct=True
-    ).values_list("question_id", "text"):
-        right[question].append(text)
     return confused_pairs(
-        WrongAnswer(tuple(chosen or ()), tuple(right[question])) for question, chosen in wrong
+        WrongAnswer(tuple(chosen or ()), tuple(answer or ())) for chosen, answer in wrong
     )

@@ -47,6 +47,7 @@ REVIEW_FIELDS = (
     "reviewed_at",
     "duration_ms",
     "chosen",
+    "answer",
     "correct",
     "source",
     "moves_schedule",
@@ -214,7 +215,9 @@ def _import_reviews(
             raise ValueError(f"review {item.get('ref')} is of a question with no card ({uid})")
         log = ReviewLog(learner=learner, card=cards[uid], question=questions[uid])
         for name in REVIEW_FIELDS:
-            setattr(log, name, _from_json(ReviewLog, name, item[name]))
+            # Documents from before `answer` existed lack it: their answers stay unknown ([]).
+            value = item.get(name, []) if name == "answer" else item[name]
+            setattr(log, name, _from_json(ReviewLog, name, value))
         if item.get("undoes") is not None:
             # KeyError: it names no earlier review.
             log.undoes = by_ref[int(_finite("undoes", item["undoes"]))]
@@ -229,8 +232,10 @@ def _import_reviews(
 def _check_readable(log: ReviewLog) -> None:
     """Refuse what the pages would fail to read back later: the stats and team pages read
     `chosen` as a list of texts, undo reads the states as card states."""
-    if not isinstance(log.chosen, list) or not all(isinstance(t, str) for t in log.chosen):
-        raise ValueError(f"chosen {log.chosen!r} is not a list of choice texts")
+    for name in ("chosen", "answer"):
+        texts = getattr(log, name)
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise ValueError(f"{name} {texts!r} is not a list of choice texts")
     for name in ("state_before", "state_after"):
         state = getattr(log, name)
         try:
@@ -294,6 +299,7 @@ CSV_COLUMNS = (
     "rating_name",
     "correct",
     "chosen",
+    "answer",
     "duration_ms",
     "source",
     "moves_schedule",
@@ -330,6 +336,7 @@ def review_log_rows(learner: models.Model) -> Iterator[list[str]]:
             _RATING_NAMES.get(log.rating, ""),
             _bool(log.correct),
             json.dumps(log.chosen, ensure_ascii=False),
+            json.dumps(log.answer, ensure_ascii=False),
             "" if log.duration_ms is None else str(log.duration_ms),
             log.source,
             _bool(log.moves_schedule),
