@@ -778,3 +778,17 @@ def test_choice_numbers_follow_the_learners_shuffle(client_alice, alice, ecs) ->
     number = numbers_for(question, alice, ["Fargate"])[0]
 
     assert re.search(rf'value="{number}"[^>]*>\s*<kbd>{number}</kbd>\s*<span[^>]*>Fargate', html)
+
+
+def test_the_home_page_says_what_today_holds(client_alice, alice, ecs, question) -> None:
+    make_question(ecs, "Which launch type needs no servers?")
+    prefs = StudySettings.for_learner(alice)
+    prefs.exam_date = NOW.date() + timedelta(days=42)
+    prefs.save()
+
+    home = client_alice.get("/").content.decode()
+
+    today = home.split('data-testid="today"')[1].split("</p>")[0]
+    assert "<strong>0</strong> due, <strong>2</strong> new, <strong>0</strong> done" in today
+    assert "exam in <strong>42</strong> days" in today
+    assert "Start studying" in home
