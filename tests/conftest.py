@@ -170,6 +170,13 @@ def alice(db):
 
 
 @pytest.fixture
+def client_alice(client, alice):
+    """The test client, signed in as alice."""
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
 def mallory(db):
     """Another learner, who must never reach alice's cards or answers."""
     from tests.study_data import make_learner

@@ -33,12 +33,6 @@ def bank():
     return make_bank()
 
 
-@pytest.fixture
-def client_alice(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def start(client, length: int = 10, notes: tuple[str, ...] = ()) -> ExamAttempt:
     response = client.post(reverse("exams:start"), {"length": length, "notes": list(notes)})
     assert response.status_code == 302, response.content

@@ -61,12 +61,6 @@ def question(ecs, networking) -> Question:
     )
 
 
-@pytest.fixture
-def client_alice(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def is_fragment(response) -> bool:
     body = response.content.decode()
     return body.lstrip().startswith("<section") and "<html" not in body
