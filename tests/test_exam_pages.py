@@ -627,3 +627,12 @@ def test_nothing_changes_on_get(client_alice, bank) -> None:
 
     assert client_alice.get(answer_url(attempt, 1)).status_code == 405
     assert client_alice.get(reverse("exams:start")).status_code == 405
+
+
+def test_an_exam_question_does_not_name_its_note(client_alice, bank) -> None:
+    # "AWS Lambda – …" above "which service fits?" would give the answer away.
+    attempt = start(client_alice)
+
+    for number in range(1, attempt.length + 1):
+        fragment = client_alice.get(question_url(attempt, number), **HTMX).content.decode()
+        assert "Amazon ECS" not in fragment and "AWS Lambda" not in fragment

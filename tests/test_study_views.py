@@ -786,3 +786,14 @@ def test_the_home_page_says_what_today_holds(client_alice, alice, ecs, question)
     assert "<strong>0</strong> due, <strong>2</strong> new, <strong>0</strong> done" in today
     assert "exam in <strong>42</strong> days" in today
     assert "Start studying" in home
+
+
+def test_the_study_card_names_the_note_only_when_the_learner_chose_it(client_alice, question):
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    card = client_alice.get("/study/", **htmx).content.decode()
+
+    assert question.stem in card
+    assert "Amazon ECS" not in card and "Networking Modes" not in card
+
+    crammed = client_alice.get("/study/cram/amazon-ecs/", **htmx).content.decode()
+    assert question.stem in crammed and "Amazon ECS" in crammed
