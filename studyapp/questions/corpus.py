@@ -555,32 +555,43 @@ class Corpus:
             return True
         index = self._index()
         fits, misfits = 0.0, 0.0
-        for e in index.about(candidate.tokens):
-            if e.fits and self.covers(e.subject, candidate):
-                score = index.similar(scenario, e.scenario)
+        for group in index.about(candidate.tokens):
+            if group.fits and self.covers(group.subject, candidate):
                 # Sibling options are described with the same words ("run containers …");
                 # asking which one a description belongs to rules out only a near-copy.
-                if describing and score < _FACT_THRESHOLDS[e.origin == "fact"]:
-                    continue
-                fits = max(fits, score)
-            elif not e.fits and e.subject.tokens <= candidate.tokens:
-                misfits = max(misfits, index.similar(scenario, e.scenario))
+                closest, near_copy = index.closest(group, scenario)
+                fits = max(fits, near_copy if describing else closest)
+            elif not group.fits and group.subject.tokens <= candidate.tokens:
+                misfits = max(misfits, index.closest(group, scenario)[0])
         return fits >= SIMILAR and fits >= misfits
 
     def partnered(self, candidate: Name, answers: Sequence[Name], scenario: frozenset[str]) -> bool:
         """True when a note names `candidate` together with an answer for a need that shares
         a telling word with this one ("GPUs … → Amazon ECS or AWS Batch")."""
+        index = self._index()
+        index._on(scenario)
+        key = tuple(answers)
+        groups = index.partners_with.get(key)
+        if groups is None:
+            # What depends only on the question is worked out once for all its candidates.
+            groups = index.partners_with[key] = self._partners_with(answers, scenario)
+        return any(self.covers(name, candidate) for group in groups for name in group)
+
+    def _partners_with(
+        self, answers: Sequence[Name], scenario: frozenset[str]
+    ) -> list[tuple[Name, ...]]:
+        """The groups named together with an answer for a need sharing a telling word with
+        `scenario`, each once."""
+        found: dict[tuple[Name, ...], None] = {}
         for words_, group in self._index().partners_sharing(scenario):
+            if group in found:
+                continue
             telling = {w for w in words_ & scenario if self.weight(w) >= self.telling_weight}
             if not telling:
                 continue
-            with_candidate = any(self.covers(name, candidate) for name in group)
-            with_answer = any(
-                self.covers(name, a) or a.is_within(name) for name in group for a in answers
-            )
-            if with_candidate and with_answer:
-                return True
-        return False
+            if any(self.covers(name, a) or a.is_within(name) for name in group for a in answers):
+                found[group] = None
+        return list(found)
 
     def confirms(self, name: Name, scenario: str, note: ParsedNote) -> bool:
         """True when a note other than `note` says `name` fits (nearly) this scenario."""
@@ -608,14 +619,12 @@ class Corpus:
         return not candidate.note and self.is_plain(subject) and subject.tokens <= candidate.tokens
 
     def why_wrong(self, candidate: Name, scenario: frozenset[str]) -> str:
-        index = self._index()
-        best, reason = 0.0, ""
-        for e in index.within(candidate.tokens):
-            if e.fits or not e.reason or not e.subject.tokens <= candidate.tokens:
-                continue
-            score = index.similar(scenario, e.scenario)
-            if score >= SAME_SCENARIO and score > best:
-                best, reason = score, e.reason
+        """What a note says against the candidate (or a part of it) in a scenario this close:
+        the closest such scenario's reason, the first in evidence order on a tie."""
+        best, first, reason = 0.0, 0, ""
+        for score, i, text in self._index().reasons_within(candidate.tokens, scenario):
+            if score > best or (score == best and i < first):
+                best, first, reason = score, i, text
         return reason
 
     def _index(self) -> _Index:
@@ -632,16 +641,17 @@ class _Index:
     Generation asks, for each question and each would-be wrong choice, what the notes say about
     that choice. Reading all the evidence each time made it grow with the cube of the number of
     notes (100 notes: 90 s). These look-ups return exactly the evidence the full scans matched,
-    in evidence order, and `similar` gives exactly the same numbers, only worked out once.
+    and `similar` gives exactly the same numbers, only worked out once. Many notes repeat what
+    others say about a service ("❌ AWS Batch" in every copy of a note), so evidence is judged
+    by group (`_Group`), and each group by its distinct scenarios only: 100 notes 20 s -> 4 s.
     """
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.evidence = corpus.evidence
-        self.by_tokens: dict[frozenset[str], list[int]] = {}
+        self.keys = [tuple(e.scenario) for e in self.evidence]
         self.by_token: dict[str, list[int]] = {}
         for i, e in enumerate(self.evidence):
-            self.by_tokens.setdefault(e.subject.tokens, []).append(i)
             for w in e.subject.tokens:
                 self.by_token.setdefault(w, []).append(i)
         self.partners_by_word: dict[str, list[int]] = {}
@@ -649,7 +659,32 @@ class _Index:
             for w in words_:
                 if corpus.weight(w) >= corpus.telling_weight:
                     self.partners_by_word.setdefault(w, []).append(i)
+        # Evidence with one subject, verdict and origin is judged as one by `also_fits`.
+        groups: dict[tuple[Name, bool, bool], _Group] = {}
+        for i, e in enumerate(self.evidence):
+            key = (e.subject, e.fits, e.origin == "fact")
+            groups.setdefault(key, _Group(e.subject, e.fits, e.origin == "fact")).add(i, e)
+        self.groups_by_tokens: dict[frozenset[str], list[_Group]] = {}
+        self.groups_by_token: dict[str, list[_Group]] = {}
+        for group in groups.values():
+            self.groups_by_tokens.setdefault(group.subject.tokens, []).append(group)
+            for w in group.subject.tokens:
+                self.groups_by_token.setdefault(w, []).append(group)
+        # What the notes say against each subject, with a reason: `why_wrong` reads these.
+        self.reasons: dict[frozenset[str], _Group] = {}
+        for i, e in enumerate(self.evidence):
+            if not e.fits and e.reason:
+                self.reasons.setdefault(e.subject.tokens, _Group(e.subject, False, False)).add(i, e)
         self.squares = _Squares(corpus.weight)
+        # Generation asks about one scenario at a time, for hundreds of candidates that share
+        # subjects ("AWS Batch" is a part of "AWS Batch with array jobs"): what depends only on
+        # the scenario (scores, best reason per subject, closest per group, the partners of
+        # the answers) is kept until the scenario (the same object) changes.
+        self.scenario: frozenset[str] | None = None
+        self.scores: dict[tuple[str, ...], float] = {}
+        self.best_reasons: dict[frozenset[str], tuple[float, int, str] | None] = {}
+        self.closest_by_group: dict[int, tuple[float, float]] = {}
+        self.partners_with: dict[tuple[Name, ...], list[tuple[Name, ...]]] = {}
         # By identity, each set kept alive with its size: equal sets may iterate in another
         # order, and a sum in another order may differ in its last bit.
         self.sizes: dict[int, tuple[frozenset[str], float]] = {}
@@ -660,6 +695,51 @@ class _Index:
         shared = sum(map(self.squares.__getitem__, a & b))
         return shared / (self.size(a) * self.size(b))
 
+    def _on(self, scenario: frozenset[str]) -> None:
+        if scenario is not self.scenario:
+            self.scenario, self.scores, self.best_reasons = scenario, {}, {}
+            self.closest_by_group = {}
+            self.partners_with = {}
+
+    def similar_to(self, scenario: frozenset[str], i: int) -> float:
+        """`similar(scenario, evidence[i].scenario)`, worked out once per scenario and the
+        other scenario's words in their order (`_Group.add`)."""
+        self._on(scenario)
+        key = self.keys[i]
+        found = self.scores.get(key)
+        if found is None:
+            found = self.scores[key] = self.similar(scenario, self.evidence[i].scenario)
+        return found
+
+    def reasons_within(
+        self, tokens: frozenset[str], scenario: frozenset[str]
+    ) -> list[tuple[float, int, str]]:
+        """For each subject within `tokens` that the notes say something against, the closest
+        such scenario (at least SAME_SCENARIO): (score, first evidence at that score, reason)."""
+        self._on(scenario)
+        if len(tokens) > _MAX_SUBSETS:
+            subjects = [t for t in self.reasons if t <= tokens]
+        else:
+            subjects = [t for t in _subsets(tokens) if t in self.reasons]
+        found = []
+        for subject in subjects:
+            if subject not in self.best_reasons:
+                self.best_reasons[subject] = self._best_reason(subject, scenario)
+            best = self.best_reasons[subject]
+            if best is not None:
+                found.append(best)
+        return found
+
+    def _best_reason(
+        self, subject: frozenset[str], scenario: frozenset[str]
+    ) -> tuple[float, int, str] | None:
+        best: tuple[float, int, str] | None = None
+        for i in self.reasons[subject].distinct:
+            score = self.similar_to(scenario, i)
+            if score >= SAME_SCENARIO and (best is None or score > best[0]):
+                best = (score, i, self.evidence[i].reason)
+        return best
+
     def size(self, words_: frozenset[str]) -> float:
         found = self.sizes.get(id(words_))
         if found is None:
@@ -669,13 +749,6 @@ class _Index:
             )
         return found[1]
 
-    def within(self, tokens: frozenset[str]) -> list[Evidence]:
-        """The evidence whose subject's tokens are all in `tokens`, in order."""
-        if len(tokens) > _MAX_SUBSETS:
-            return [e for e in self.evidence if e.subject.tokens <= tokens]
-        found = sorted(i for subset in _subsets(tokens) for i in self.by_tokens.get(subset, ()))
-        return [self.evidence[i] for i in found]
-
     def over(self, tokens: frozenset[str]) -> list[Evidence]:
         """The evidence whose subject has all of `tokens` (and some), in order."""
         if not tokens:
@@ -683,11 +756,34 @@ class _Index:
         rarest = min((self.by_token.get(w, []) for w in tokens), key=len)
         return [self.evidence[i] for i in rarest if tokens <= self.evidence[i].subject.tokens]
 
-    def about(self, tokens: frozenset[str]) -> list[Evidence]:
-        """Both of the above: what is said of a name, of what it is part of, of its parts."""
-        found = {id(e): e for e in self.within(tokens)}
-        found.update((id(e), e) for e in self.over(tokens))
+    def about(self, tokens: frozenset[str]) -> list[_Group]:
+        """The groups of evidence about a name, about what it is part of, or about its parts:
+        their subject's tokens are within `tokens`, or have all of them."""
+        if len(tokens) > _MAX_SUBSETS:
+            within = [
+                g for t, groups in self.groups_by_tokens.items() if t <= tokens for g in groups
+            ]
+        else:
+            within = [g for t in _subsets(tokens) for g in self.groups_by_tokens.get(t, ())]
+        found = {id(g): g for g in within}
+        if tokens:
+            rarest = min((self.groups_by_token.get(w, []) for w in tokens), key=len)
+            found.update((id(g), g) for g in rarest if tokens <= g.subject.tokens)
         return list(found.values())
+
+    def closest(self, group: _Group, scenario: frozenset[str]) -> tuple[float, float]:
+        """The group's highest similarity to `scenario`, and its highest among near-copies
+        (at least the threshold for its origin; 0.0 if none), once per scenario."""
+        self._on(scenario)
+        found = self.closest_by_group.get(id(group))
+        if found is None:
+            threshold = _FACT_THRESHOLDS[group.fact]
+            scores = [self.similar_to(scenario, i) for i in group.distinct]
+            found = self.closest_by_group[id(group)] = (
+                max(scores),
+                max((s for s in scores if s >= threshold), default=0.0),
+            )
+        return found
 
     def partners_sharing(
         self, scenario: frozenset[str]
@@ -695,6 +791,28 @@ class _Index:
         """The partners with a telling word in `scenario`: the only ones that can count."""
         found = sorted({i for w in scenario for i in self.partners_by_word.get(w, ())})
         return [self.corpus.partners[i] for i in found]
+
+
+@dataclass
+class _Group:
+    """Evidence about one subject with one verdict and origin.
+
+    Copies of a scenario (a rule repeated in many notes) are scored once: `distinct` keeps the
+    first of each (by index, in order). Two scenarios with the same words in the same order
+    give `similar` exactly the same bits, so only those count as copies.
+    """
+
+    subject: Name
+    fits: bool
+    fact: bool
+    distinct: list[int] = field(default_factory=list)
+    seen: set[tuple[str, ...]] = field(default_factory=set)
+
+    def add(self, i: int, e: Evidence) -> None:
+        key = tuple(e.scenario)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.distinct.append(i)
 
 
 # A name with more words than this is looked up by reading all the evidence (2**n subsets).
