@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
 
 # Card fields a review changes (Card.set_memory).
-MEMORY_FIELDS = ["state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"]
 
 
 class NoQuestions(Exception):
@@ -220,7 +219,7 @@ def _record_reviews(
         card.set_memory(after)
         logs.append((card, answer, rating, before, after, at))
     Card.objects.bulk_create(new_cards)
-    Card.objects.bulk_update(moved_cards, MEMORY_FIELDS)
+    Card.objects.bulk_update(moved_cards, Card.MEMORY_FIELDS)
     ReviewLog.objects.bulk_create(
         ReviewLog(
             learner=learner,

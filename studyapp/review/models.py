@@ -122,6 +122,18 @@ class Card(models.Model):
             lapses=self.lapses,
         )
 
+    # The columns that hold the FSRS memory state (CardState's fields, in its order).
+    MEMORY_FIELDS = (
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "reps",
+        "lapses",
+    )
+
     def set_memory(self, memory: CardState) -> None:
         self.state = int(memory.state)
         self.step = memory.step

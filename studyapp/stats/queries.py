@@ -114,17 +114,7 @@ def seen_cards(learner: User) -> dict[int, CardState]:
     """The learner's FSRS state per current question seen: one row per card."""
     rows = Card.objects.filter(
         learner=learner, reps__gt=0, question__retired_at__isnull=True
-    ).values_list(
-        "question_id",
-        "state",
-        "step",
-        "stability",
-        "difficulty",
-        "due",
-        "last_review",
-        "reps",
-        "lapses",
-    )
+    ).values_list("question_id", *Card.MEMORY_FIELDS)
     return {question_id: CardState(State(state), *rest) for question_id, state, *rest in rows}
 
 

@@ -31,17 +31,7 @@ FORMAT = "studyapp-progress"
 VERSION = 1
 
 SETTINGS_FIELDS = ("desired_retention", "new_per_day", "reviews_per_day", "time_zone", "exam_date")
-CARD_FIELDS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "created_at",
-)
+CARD_FIELDS = (*Card.MEMORY_FIELDS, "created_at")
 REVIEW_FIELDS = (
     "rating",
     "reviewed_at",
