@@ -15,10 +15,10 @@ from pathlib import Path
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db.models import Prefetch
 
+from studyapp.accounts.sessions import SessionStore
 from studyapp.questions.models import Choice, Question
 from studyapp.review import scheduling
 from studyapp.review.models import Card, ReviewLog, StudySettings, stage_of
@@ -30,7 +30,7 @@ TIME_ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Austr
 # How a learner rates a card: Again, Hard, Good, Easy.
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 RATING_WEIGHTS = (0.15, 0.1, 0.65, 0.1)
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "studyapp.accounts.backends.ModelBackend"
 
 
 @dataclass(frozen=True)

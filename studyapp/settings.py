@@ -152,6 +152,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Production: HTTPS (see docs/deploy.md). DJANGO_HTTPS is on whenever debug is off; turn it off
 # only for plain HTTP on a network you trust, and `check --deploy` will say what that costs.
 HTTPS = envbool("DJANGO_HTTPS", "false" if DEBUG else "true")
+# Database sessions, looked up in plain SQL (studyapp/accounts/sessions.py).
+SESSION_ENGINE = "studyapp.accounts.sessions"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
@@ -173,7 +175,8 @@ CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username+address is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its per-request user look-up in plain SQL (docs/performance.md).
+    "studyapp.accounts.backends.ModelBackend",
 ]
 # Lock a username from one address only: an attacker elsewhere cannot lock its owner out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -15,7 +15,7 @@ from studyapp.accounts.forms import EmailForm, ProfileForm, SignupForm
 from studyapp.review.models import StudySettings
 
 # Sign-up logs the new user in directly; their password was just checked by the form.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "studyapp.accounts.backends.ModelBackend"
 
 
 def _get_settings_for_user(request: HttpRequest) -> StudySettings:

@@ -21,13 +21,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from studyapp.questions.generator import shuffle_for
 from studyapp.questions.models import Choice, Question
-from studyapp.review import scheduling
+from studyapp.review import queries, scheduling
 from studyapp.review.models import Card, ReviewLog, StudySettings, stage_of
 from studyapp.review.scheduling import CardState, Rating, State
 from studyapp.review.tokens import InvalidToken, Ticket, Token, read_ticket, read_token
@@ -227,12 +227,6 @@ def _with_choices(questions: QuerySet[Question]) -> QuerySet[Question]:
     )
 
 
-def _effective_today(learner: User, start: datetime, end: datetime) -> QuerySet[ReviewLog]:
-    return ReviewLog.objects.filter(
-        learner=learner, reviewed_at__gte=start, reviewed_at__lt=end
-    ).effective()
-
-
 def _buried(moved_today: list[tuple[int, int, int]]) -> frozenset[int]:
     """The questions whose sibling (same note, same source line) was studied today.
 
@@ -243,41 +237,8 @@ def _buried(moved_today: list[tuple[int, int, int]]) -> frozenset[int]:
     studied: dict[tuple[int, int], set[int]] = {}
     for question_id, note_id, line in moved_today:
         studied.setdefault((note_id, line), set()).add(question_id)
-    if not studied:
-        return frozenset()
-    siblings = (
-        Question.objects.filter(
-            note_id__in={note for note, _ in studied}, line__in={line for _, line in studied}
-        )
-        .order_by()
-        .values_list("pk", "note_id", "line")
-    )
-    return frozenset(
-        pk for pk, note_id, line in siblings if studied.get((note_id, line), set()) - {pk}
-    )
-
-
-def _studied(learner: User) -> Exists:
-    return Exists(Card.objects.filter(learner=learner, question=OuterRef("pk"), reps__gt=0))
-
-
-def _due_cards(learner: User, now: datetime) -> QuerySet[Card]:
-    return Card.objects.filter(
-        learner=learner, reps__gt=0, due__lte=now, question__retired_at__isnull=True
-    )
-
-
-def _new_questions(learner: User, today: _Today) -> QuerySet[Question]:
-    # Note by note (by slug: lowercase, so every database sorts it alike), topic by topic, in
-    # the order the questions come in their note.
-    found = Scope().questions().exclude(_studied(learner))
-    if today.buried:
-        found = found.exclude(pk__in=today.buried)
-    return found.order_by("note__slug", F("topic__position").asc(nulls_last=True), "position", "pk")
-
-
-def _not_buried(cards: QuerySet[Card], today: _Today) -> QuerySet[Card]:
-    return cards.exclude(question_id__in=today.buried) if today.buried else cards
+    siblings = queries.questions_at(studied.keys())
+    return frozenset(pk for pk, note_id, line in siblings if studied[(note_id, line)] - {pk})
 
 
 @dataclass(frozen=True)
@@ -295,17 +256,14 @@ def _today(learner: User, prefs: StudySettings, now: datetime) -> _Today:
     # Today's answers themselves, not counts: a day holds a few hundred at most, and they also
     # tell which questions are buried.
     start, end = prefs.day_bounds(now)
-    rows = _effective_today(learner, start, end).values_list(
-        "pk", "moves_schedule", "stage", "question_id", "question__note_id", "question__line"
-    )
     last = None
     moved: list[tuple[int, int, int]] = []
     stages: Counter[str] = Counter()
-    for pk, moves_schedule, stage, question_id, note_id, line in rows:
-        last = pk if last is None else max(last, pk)
-        if moves_schedule:
-            moved.append((question_id, note_id, line))
-            stages[stage] += 1
+    for answer in queries.effective_answers(learner.pk, start, end):
+        last = answer.log_id if last is None else max(last, answer.log_id)
+        if answer.moves_schedule:
+            moved.append((answer.question_id, answer.note_id, answer.line))
+            stages[answer.stage] += 1
     return _Today(start, end, len(moved), stages["new"], stages["review"], last, _buried(moved))
 
 
@@ -317,7 +275,7 @@ def progress_step(
     `since` starts a cram round (default: the start of the learner's day): questions of the
     scope crammed since then are done.
     """
-    prefs = StudySettings.for_learner(learner)
+    prefs = queries.settings_of(learner.pk) or StudySettings(learner=learner)
     today = _today(learner, prefs, now)
     if scope.is_cram:
         since = since or today.start
@@ -357,67 +315,43 @@ def next_step(learner: User, scope: Scope, now: datetime, *, since: datetime | N
 def _pick_due(
     learner: User, prefs: StudySettings, today: _Today, now: datetime, progress: Progress
 ) -> tuple[Question, CardState | None] | None:
-    due = _not_buried(_due_cards(learner, now), today)
-    if today.reviews_done >= prefs.reviews_per_day:
-        due = due.exclude(state=State.Review)
-    card = (
-        due.select_related("question__note", "question__topic")
-        .prefetch_related(_choices_prefetch("question__choices"))
-        .order_by("due", "pk")
-        .first()
+    steps = (State.Learning, State.Relearning)
+    over_limit = today.reviews_done >= prefs.reviews_per_day
+    card = queries.first_due_card(
+        learner.pk, now, today.buried, states=steps if over_limit else None
     )
-    if card is not None:
-        return card.question, card.memory
-    if progress.new_left > 0:
-        question = _with_choices(_new_questions(learner, today)).first()
-        if question is not None:
-            return question, None
-    ahead = (
-        _not_buried(
-            Card.objects.filter(
-                learner=learner,
-                reps__gt=0,
-                due__lte=now + LEARN_AHEAD,
-                state__in=[State.Learning, State.Relearning],
-                question__retired_at__isnull=True,
-            ),
-            today,
-        )
-        .select_related("question__note", "question__topic")
-        .prefetch_related(_choices_prefetch("question__choices"))
-        .order_by("due", "pk")
-        .first()
-    )
-    return (ahead.question, ahead.memory) if ahead else None
+    if card is None and progress.new_left > 0:
+        new_id = queries.first_new_question_id(learner.pk, today.buried)
+        if new_id is not None:
+            return _question(pk=new_id), None
+    if card is None:
+        card = queries.first_due_card(learner.pk, now + LEARN_AHEAD, today.buried, states=steps)
+    return (_question(pk=card.question_id), card.memory) if card else None
 
 
-def _choices_prefetch(path: str) -> Prefetch:
-    return Prefetch(path, queryset=Choice.objects.order_by("position", "pk"))
+def _question(*, pk: int | None = None, uid: str | None = None) -> Question:
+    # Retired questions too: one retired since it was shown can still be answered.
+    question = queries.question_with_choices(pk=pk, uid=uid)
+    if question is None:
+        raise Http404("No such question.")
+    return question
 
 
 def _progress(learner: User, prefs: StudySettings, today: _Today, now: datetime) -> Progress:
     # Learning steps count as due a little ahead, as they are shown (see LEARN_AHEAD).
-    due = _not_buried(_due_cards(learner, now + LEARN_AHEAD), today).aggregate(
-        learning=Count("pk", filter=~Q(state=State.Review)),
-        review=Count("pk", filter=Q(state=State.Review, due__lte=now)),
-    )
     reviews_left = max(0, prefs.reviews_per_day - today.reviews_done)
     new_allowed = max(0, prefs.new_per_day - today.new_done)
-    new_left = 0
-    if new_allowed:
-        # A sliced count: the database stops counting at the day's limit.
-        new_left = _new_questions(learner, today).order_by()[:new_allowed].count()
+    # New questions are counted up to the day's allowance: the database stops there.
+    counts = queries.queue_counts(learner.pk, now, now + LEARN_AHEAD, today.buried, new_allowed)
     return Progress(
         done=today.done,
-        due_left=due["learning"] + min(due["review"], reviews_left),
-        new_left=new_left,
+        due_left=counts.learning + min(counts.review, reviews_left),
+        new_left=counts.new,
     )
 
 
 def _next_due(learner: User, today: _Today, now: datetime) -> datetime | None:
-    soonest = Card.objects.filter(
-        learner=learner, reps__gt=0, question__retired_at__isnull=True
-    ).aggregate(due=Min("due"))["due"]
+    soonest = queries.soonest_due(learner.pk)
     if soonest is not None and soonest <= now:
         # Due already, but held back by today's limit or a sibling: it comes back tomorrow.
         return today.end
@@ -504,11 +438,7 @@ def _pick_cram(
 
 
 def _question_for(token: Token) -> Question:
-    # Retired questions too: one retired since it was shown can still be answered.
-    question = _with_choices(Question.objects.filter(uid=token.uid)).first()
-    if question is None:
-        raise Http404("No such question.")
-    return question
+    return _question(uid=token.uid)
 
 
 def _shown_choices(question: Question, learner: User, picked: tuple[int, ...]) -> list[ShownChoice]:
@@ -563,10 +493,10 @@ def grade(learner: User, ticket_value: str, grade_value: str, now: datetime) -> 
 def _feedback_without_recording(
     learner: User, ticket: Ticket, question: Question, choices: list[ShownChoice]
 ) -> Feedback:
-    log = _log_for(ticket)
-    if log is not None:
-        return _recorded(log, question, choices, ticket)
-    card = Card.objects.filter(learner=learner, question=question).first()
+    found = _log_for(ticket)
+    if found is not None:
+        return _recorded(*found, question, choices, ticket)
+    card = queries.card_of(learner.pk, question.pk)
     memory = card.memory if card else None
     correct = _is_right(choices)
     fresh = (memory.reps if memory else 0) == ticket.token.reps
@@ -583,23 +513,19 @@ def _feedback_without_recording(
     )
 
 
-def _log_for(ticket: Ticket) -> ReviewLog | None:
-    return (
-        ReviewLog.objects.filter(learner_id=ticket.token.learner_id, token=ticket.token.nonce)
-        .select_related("undone_by")
-        .first()
-    )
+def _log_for(ticket: Ticket) -> tuple[ReviewLog, bool] | None:
+    """The answer recorded with the ticket's token, and whether it was undone since."""
+    return queries.answer_with_token(ticket.token.learner_id, ticket.token.nonce)
 
 
 def _recorded(
     log: ReviewLog,
+    undone: bool,
     question: Question,
     choices: list[ShownChoice],
     ticket: Ticket,
-    *,
-    fresh: bool = False,
 ) -> Feedback:
-    """Feedback for a logged answer; `fresh` when the row was just written (so not undone)."""
+    """Feedback for a logged answer."""
     before = log.memory_before
     return Feedback(
         question,
@@ -611,8 +537,7 @@ def _recorded(
         log=log,
         updated=_changed_since(question, before),
         schedule=ticket.schedule,
-        # _log_for() selected undone_by along, so this asks no query.
-        undone=not fresh and hasattr(log, "undone_by"),
+        undone=undone,
     )
 
 
@@ -629,11 +554,13 @@ def _record(
         # The learner's settings row is the lock that puts this learner's answers in a line
         # (PostgreSQL; SQLite's IMMEDIATE transactions already do), so the token check below
         # sees any answer committed a moment ago.
-        prefs = StudySettings.for_learner(learner, lock=True)
-        log = _log_for(ticket)
-        if log is not None:
-            return _recorded(log, question, choices, ticket)
-        card = Card.objects.select_for_update().filter(learner=learner, question=question).first()
+        prefs = queries.settings_of(learner.pk, lock=True)
+        if prefs is None:  # the learner's first answer: create the row, locked
+            prefs = StudySettings.for_learner(learner, lock=True)
+        found = _log_for(ticket)
+        if found is not None:
+            return _recorded(*found, question, choices, ticket)
+        card = queries.card_of(learner.pk, question.pk, lock=True)
         before = card.memory if card else CardState.new(now)
         if before.reps != ticket.token.reps:
             return Feedback(
@@ -671,7 +598,7 @@ def _record(
             state_after=after.to_json(),
             token=ticket.token.nonce,
         )
-    return _recorded(log, question, choices, ticket, fresh=True)
+    return _recorded(log, False, question, choices, ticket)
 
 
 # ---------------------------------------------------------------------------------------------

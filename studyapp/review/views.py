@@ -219,7 +219,7 @@ def local_login(request: HttpRequest) -> HttpResponse:
     if not settings.LOCAL_MODE:
         raise Http404("Local mode is off.")
     learner = get_object_or_404(get_user_model(), username=LOCAL_LEARNER)
-    login(request, learner, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, learner, backend="studyapp.accounts.backends.ModelBackend")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("review:study")
