@@ -3,8 +3,9 @@
 Why: building and compiling a query with the ORM costs 0.2–2 ms of CPU, ten to twenty times
 what SQLite or PostgreSQL take to run it, and a study step runs several (docs/performance.md).
 The few queries every study request runs are written by hand (studyapp/review/queries.py,
-the session and user look-ups in studyapp/accounts) with these helpers; everything else, and
-every write, goes through the ORM.
+the session and user look-ups in studyapp/accounts) with these helpers; everything else goes
+through the ORM, and so does every write but the question bank's (studyapp/questions/sync.py
+writes tens of thousands of rows an import, in plain SQL for the same reason).
 
 SQL text is built only from models' own table and column names and "%s" placeholders; values
 always go as parameters. Instances come from `Model.from_db()`, so fields a query does not read
