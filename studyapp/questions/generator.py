@@ -7,11 +7,15 @@ from `Corpus` (all notes at once); a question that cannot get three good ones is
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal, TypeVar
 
 from studyapp.notes.identity import normalize
@@ -25,6 +29,7 @@ from studyapp.notes.parsed import (
     SummaryRow,
 )
 from studyapp.questions.corpus import (
+    Candidates,
     Corpus,
     Name,
     all_facts,
@@ -44,6 +49,7 @@ from studyapp.questions.phrasing import (
     scenario_stem,
 )
 from studyapp.questions.words import (
+    CACHED,
     HEAD_WORDS,
     PARENTHESES,
     VENDOR_WORDS,
@@ -71,6 +77,16 @@ WRONG_CHOICES = 3
 # A question about "ECS with the Fargate launch type" takes at most two of the same services'
 # other options as wrong choices, so that a plain service is offered too.
 KIN_CHOICES = 2
+# The most candidates of one tier a question weighs, so that the work per question stays the
+# same however many notes there are (issue #8: a thousand notes import in seconds). A tier
+# this size or smaller is weighed whole and ranked as always: a collection of a few dozen
+# notes (30 copies of content/ have tiers of up to 64) gets the same questions as without a
+# bound. A larger tier is weighed through a pool this size: first the candidates `_ranked`
+# would put first (the notes explain why they are wrong here, or their names look like the
+# answer's), up to half of it, then a stretch of the others, in an order set by their texts
+# and starting where the question's source text says. Every rule a wrong choice must pass
+# holds in the pool as everywhere; a question whose pool has too few good ones is left out.
+POOL = 64
 
 T = TypeVar("T")
 
@@ -115,15 +131,33 @@ def generate_questions(notes: Sequence[ParsedNote]) -> list[GeneratedQuestion]:
     choices everywhere, and anything a note says fits a scenario is never offered as wrong.
     """
     valid = sorted((n for n in notes if n.is_valid), key=lambda n: (note_slug(n.path), n.path))
-    corpus = Corpus.build(valid)
-    questions: list[GeneratedQuestion] = []
-    for note in valid:
-        drafts = _drafts_for(note, corpus)
-        built = [q for q in (_build(draft, corpus) for draft in drafts) if q is not None]
-        built += [_authored(note, authored) for authored in note.questions]
-        built.sort(key=lambda q: (q.line, KINDS.index(q.kind)))
-        questions.extend(_unique_keys(_without_repeats(built)))
+    with _fewer_collections():
+        corpus = Corpus.build(valid)
+        questions: list[GeneratedQuestion] = []
+        for note in valid:
+            drafts = _drafts_for(note, corpus)
+            built = [q for q in (_build(draft, corpus) for draft in drafts) if q is not None]
+            built += [_authored(note, authored) for authored in note.questions]
+            built.sort(key=lambda q: (q.line, KINDS.index(q.kind)))
+            questions.extend(_unique_keys(_without_repeats(built)))
     return questions
+
+
+# Generation makes millions of small objects (names, word sets, look-ups) that all live until
+# it ends. Python's cycle collector, run every 700 new objects by default, would walk them again
+# and again: a third of the time for 1,000 notes. Meanwhile it runs every 50,000 (then as set
+# before); nothing here makes cycles that are worth collecting sooner.
+_FEWER_COLLECTIONS = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], _FEWER_COLLECTIONS), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def shuffled_choices(question: GeneratedQuestion, learner_id: Hashable) -> list[Choice]:
@@ -140,11 +174,15 @@ def shuffle_for(
 
 
 def question_key(slug: str, kind: str, source: str) -> str:
-    return "q_" + _digest(f"{slug}\x1f{kind}\x1f{normalize(source)}")[:16]
+    return "q_" + _digest(f"{slug}\x1f{kind}\x1f{_normalized(source)}")[:16]
 
 
 def answer_key(texts: Iterable[str]) -> str:
-    return " | ".join(sorted(normalize(t) for t in texts))
+    return " | ".join(sorted(_normalized(t) for t in texts))
+
+
+# The same texts (choices, stems) are compared in many questions.
+_normalized = lru_cache(maxsize=CACHED)(normalize)
 
 
 def _digest(text: str) -> str:
@@ -160,7 +198,7 @@ def _without_repeats(questions: list[GeneratedQuestion]) -> list[GeneratedQuesti
     for question in questions:
         identities = {
             (question.kind, question.source_text, question.answer_key),
-            ("stem", normalize(question.stem), question.answer_key),
+            ("stem", _normalized(question.stem), question.answer_key),
         }
         if not identities & seen:
             seen |= identities
@@ -365,10 +403,9 @@ def _authored(note: ParsedNote, authored: AuthoredQuestion) -> GeneratedQuestion
 
 
 def _option_families(note: ParsedNote, corpus: Corpus) -> list[tuple[str, list[Name]]]:
-    slug = note_slug(note.path)
     result = []
-    for (family_note, family), members in corpus.families.items():
-        if family_note != slug or not corpus.is_option_family(family, members):
+    for family, members in corpus.families_of(note_slug(note.path)):
+        if not corpus.is_option_family(family, members):
             continue
         named = [m for m in members if m.description and not corpus.is_attribute(m)]
         if not names_kind(family):
@@ -437,10 +474,10 @@ def _build_or_explain(draft: _Draft, corpus: Corpus) -> tuple[GeneratedQuestion 
         line=draft.line,
         kind=draft.kind,
         stem=stem,
-        choices=tuple(sorted(choices, key=lambda c: _digest(f"{key}\x1f{normalize(c.text)}"))),
+        choices=tuple(sorted(choices, key=lambda c: _digest(f"{key}\x1f{_normalized(c.text)}"))),
         explanation=draft.explanation,
         multiple=multiple,
-        source_text=normalize(draft.source),
+        source_text=_normalized(draft.source),
         answer_key=answer_key(a.text for a in answers),
     )
     return question, ""
@@ -468,12 +505,12 @@ def _pick_wrong(
     """
     taken = list(answers) + list(draft.avoid)
     picked: list[tuple[Name, str]] = []
-    for tier, limit in _candidate_tiers(draft, answers, corpus):
+    for tier in _candidate_tiers(draft, answers, corpus):
         from_tier = 0
-        for candidate in _ranked(tier, draft, scenario, corpus):
+        for candidate in _in_turn(tier, draft, scenario, corpus):
             if len(picked) == WRONG_CHOICES:
                 return picked
-            if from_tier == limit:
+            if from_tier == tier.limit:
                 break
             if not candidate.core:
                 continue  # "1.4.0": no words of its own to tell it from the answer ("LATEST")
@@ -527,10 +564,8 @@ def _mentions(description: str, name: Name) -> bool:
     name). A clause that sets them apart ("cannot be combined with …") does not tie them."""
     own = _distinctive(name)
     whole = significant(PARENTHESES.sub("", name.text)) - VENDOR_WORDS
-    for clause in re.split(r"[;,()]", description):
-        tokens = re.findall(r"[A-Za-z0-9]+", clause.replace("_", " "))
-        stems = [stem_word(t.casefold()) for t in tokens]
-        if not own or not own <= set(stems) or _APART.search(clause):
+    for tokens, stems, apart in _clauses(description):
+        if not own or not own <= set(stems) or apart:
             continue
         if whole <= set(stems):
             return True
@@ -541,6 +576,18 @@ def _mentions(description: str, name: Name) -> bool:
                 if not _looks_like_a_name(following) or stems[i + 1] in whole:
                     return True
     return False
+
+
+@lru_cache(maxsize=CACHED)
+def _clauses(description: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
+    """Each clause of a description: its words, their stems, and whether it sets them apart
+    (read once: many candidates are held against the same descriptions)."""
+    found = []
+    for clause in re.split(r"[;,()]", description):
+        tokens = tuple(re.findall(r"[A-Za-z0-9]+", clause.replace("_", " ")))
+        stems = tuple(stem_word(t.casefold()) for t in tokens)
+        found.append((tokens, stems, bool(_APART.search(clause))))
+    return tuple(found)
 
 
 def _looks_like_a_name(token: str, *, first: bool = False) -> bool:
@@ -564,6 +611,46 @@ def _same_option(name: Name, member: Name) -> bool:
 
 
 _APART = re.compile(r"\b(?:not|no|cannot|can't|never|without|unlike|instead)\b", re.I)
+
+
+def _in_turn(
+    tier: _Tier, draft: _Draft, scenario: frozenset[str], corpus: Corpus
+) -> Iterable[Name]:
+    """The tier's candidates in the order they are weighed: all of them, ranked, up to POOL;
+    else POOL of them (see POOL), in the order sampled."""
+    candidates, skip = tier.candidates, tier.skip
+    if candidates.count_without(skip) <= POOL:
+        return _ranked(candidates.without(skip), draft, scenario, corpus)
+    return itertools.islice(_sampled(tier, draft, scenario, corpus), POOL)
+
+
+def _sampled(
+    tier: _Tier, draft: _Draft, scenario: frozenset[str], corpus: Corpus
+) -> Iterator[Name]:
+    """The likely candidates first (up to half the pool), then the others, each from where
+    the question's source text says in the tier's own order."""
+    candidates, skip = tier.candidates, tier.skip
+    start = int(_digest(draft.source)[:8], 16)
+    seen: set[int] = set()
+    for name in itertools.islice(_likely(tier, draft, scenario, corpus, start), POOL // 2):
+        seen.add(id(name))
+        yield name
+    for name in candidates.from_position(start, skip):
+        if id(name) not in seen:
+            yield name
+
+
+def _likely(
+    tier: _Tier, draft: _Draft, scenario: frozenset[str], corpus: Corpus, start: int
+) -> Iterable[Name]:
+    """The candidates `_ranked` puts first: services a note says are wrong in a scenario this
+    close, options whose names look like the answer's (beyond the answer's own list)."""
+    if draft.pool == "service":
+        return tier.candidates.containing(corpus.explained(scenario), start, tier.skip)
+    families = {(a.note, a.family) for a in draft.answers}
+    answer_words_ = frozenset().union(*(a.core for a in draft.answers))
+    found = tier.candidates.sharing(answer_words_, start, tier.skip)
+    return (n for n in found if (n.note, n.family) not in families)
 
 
 def _ranked(
@@ -596,12 +683,14 @@ def _named_in_stem(candidate: Name, draft: _Draft, stem_words: frozenset[str]) -
         return bool(candidate.tokens & stem_words)
     # "Security Groups per Task" when each task needs its own security group: partly right.
     # One word ("bursting") is too little to say the stem names an option ("Bursting Mode").
-    named = significant(PARENTHESES.sub("", candidate.text)) - VENDOR_WORDS - HEAD_WORDS
+    named = answer_words(candidate.text)
     spelled_out = len(named) >= 2 and named <= stem_words
-    return spelled_out or normalize(candidate.text) in normalize(draft.stem)
+    return spelled_out or _normalized(candidate.text) in _normalized(draft.stem)
 
 
 def _hinted(draft: _Draft, candidate: Name) -> str:
+    if not draft.wrong_first:
+        return ""
     return next(
         (reason for name, reason in draft.wrong_first if name.tokens == candidate.tokens), ""
     )
@@ -617,7 +706,17 @@ def _why(candidate: Name, scenario: frozenset[str], pool: str, corpus: Corpus) -
     return ""
 
 
-_Tiers = list[tuple[list[Name], int]]
+@dataclass(frozen=True)
+class _Tier:
+    """Candidates for wrong choices, of which a question takes at most `limit`; those of the
+    list `skip` (by note and title: the answer's own list) are not among them."""
+
+    candidates: Candidates
+    limit: int
+    skip: tuple[str, str] | None = None
+
+
+_Tiers = list[_Tier]
 
 
 def _candidate_tiers(draft: _Draft, answers: list[Name], corpus: Corpus) -> _Tiers:
@@ -629,14 +728,13 @@ def _candidate_tiers(draft: _Draft, answers: list[Name], corpus: Corpus) -> _Tie
 def _service_tiers(draft: _Draft, answers: list[Name], corpus: Corpus) -> _Tiers:
     """Plain services against plain services; "ECS with the Fargate launch type" also
     against the other options of the same services ("ECS with the EC2 launch type")."""
-    hinted = [name for name, _reason in draft.wrong_first]
-    plain = [s for s in corpus.services if corpus.is_plain(s)]
+    hinted = _Tier(Candidates([name for name, _reason in draft.wrong_first]), WRONG_CHOICES)
+    plain = _Tier(corpus.plain_services(), WRONG_CHOICES)
     if all(corpus.is_plain(a) for a in answers):
-        return [(hinted, WRONG_CHOICES), (plain, WRONG_CHOICES)]
+        return [hinted, plain]
     bases = frozenset().union(*(corpus.service_words(a) for a in answers))
-    kin = [s for s in corpus.services if not corpus.is_plain(s) and s.tokens & bases]
     # Two of the same services' other options at most, so a plain service is offered too.
-    return [(hinted, WRONG_CHOICES), (kin, KIN_CHOICES), (plain, WRONG_CHOICES)]
+    return [hinted, _Tier(corpus.kin_services(bases), KIN_CHOICES), plain]
 
 
 def _option_tiers(draft: _Draft, answer: Name, corpus: Corpus) -> _Tiers:
@@ -647,15 +745,16 @@ def _option_tiers(draft: _Draft, answer: Name, corpus: Corpus) -> _Tiers:
     slug = note_slug(draft.note.path)
     siblings = corpus.families.get((slug, answer.family), []) if answer.family else []
     siblings = [m for m in siblings if m.description and not corpus.is_attribute(m)]
-    same = [n for n in corpus.of_kind(answer) if (n.note, n.family) != (slug, answer.family)]
+    same = _Tier(corpus.of_kind(answer), WRONG_CHOICES, skip=(slug, answer.family))
     own = corpus.options.get(slug, [])
-    tiers = [(siblings, WRONG_CHOICES), (same, WRONG_CHOICES)]
-    tiers.append(([o for o in own if o.family], WRONG_CHOICES))
+    tiers = [_Tier(Candidates(siblings), WRONG_CHOICES), same]
+    tiers.append(_Tier(Candidates([o for o in own if o.family]), WRONG_CHOICES))
     if draft.kind != "fact":
-        tiers.append(([o for o in own if not o.family], WRONG_CHOICES))
+        tiers.append(_Tier(Candidates([o for o in own if not o.family]), WRONG_CHOICES))
     return tiers
 
 
+@lru_cache(maxsize=CACHED)
 def answer_words(answer: str) -> frozenset[str]:
     """The words of an answer that must not appear in its stem (kind words like "mode" may)."""
     return significant(PARENTHESES.sub("", answer)) - VENDOR_WORDS - HEAD_WORDS

@@ -21,9 +21,13 @@ VENDOR_WORDS = frozenset({"amazon", "aws"})
 # "ECS on EC2" name the same choice.
 HEAD_WORDS = frozenset({"launch", "typ", "mod", "network", "networking", "option", "featur"})
 WORD = re.compile(r"[a-z0-9]+")
+# How many texts' words are kept once read: names and scenarios are read again for every
+# question that meets them (more would hold more memory between imports, for no gain measured
+# on 1,000 notes).
+CACHED = 1 << 13
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHED)
 def stem_word(word: str) -> str:
     """A light stemmer: enough for "modes"/"mode", "managed"/"managing", "policies"/"policy"."""
     if len(word) <= 3 or word.isdigit():
@@ -52,12 +56,12 @@ def words(text: str) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHED)
 def significant(text: str) -> frozenset[str]:
     return frozenset(words(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHED)
 def meaning(text: str) -> frozenset[str]:
     """Significant words for comparing scenarios, with negation kept: "without managing
     servers" is {no-manag, server}, not {manag, server}."""
@@ -78,7 +82,7 @@ PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CACHED)
 def name_words(text: str) -> frozenset[str]:
     """What identifies a name: "Kubernetes (EKS)" is EKS; "Managed EC2 (On-Demand)" is
     managed EC2; kind words ("launch type", "mode") and vendor prefixes do not count."""
@@ -89,15 +93,17 @@ def name_words(text: str) -> frozenset[str]:
     return frozenset(words(outer)) - VENDOR_WORDS - HEAD_WORDS
 
 
+@lru_cache(maxsize=CACHED)
 def tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .;:,")
 
 
-def split_choices(text: str) -> list[str]:
+@lru_cache(maxsize=CACHED)
+def split_choices(text: str) -> tuple[str, ...]:
     """Two choices named as one answer: "AWS Step Functions or ECS with Fargate launch type",
     "IRSA / EKS Pod Identity"."""
-    parts = [p.strip() for p in re.split(r"\s+or\s+|\s+/\s+", text) if p.strip()]
-    return parts if len(parts) == 2 else [text.strip()]
+    parts = tuple(p.strip() for p in re.split(r"\s+or\s+|\s+/\s+", text) if p.strip())
+    return parts if len(parts) == 2 else (text.strip(),)
 
 
 def lowercase_first(text: str) -> str:
