@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp.notes.encoding import (
+    _FTFY,
     DecodedText,
     UndecodableError,
+    _fix_text,
     decode_note,
     looks_damaged,
     repair_text,
@@ -420,3 +422,54 @@ def test_decoding_any_utf8_keeps_the_files_line_count(lines: list[str], newline:
     except UndecodableError:  # lone surrogates are not UTF-8
         return
     assert decoded.text.count("\n") == max(len(lines) - 1, 0)
+
+
+# --- Shortcuts: work skipped only where it could not change the result ---------------------
+
+
+def test_ascii_lines_are_never_handed_to_ftfy(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str, *args: object) -> str:
+        assert not text.isascii(), f"ftfy was asked about ASCII: {text!r}"
+        return real_fix_text(text, *args)
+
+    real_fix_text = ftfy.fix_text
+    monkeypatch.setattr(ftfy, "fix_text", refuse)
+    ascii_text = "# Amazon ECS\n\n* Launch types: EC2 and Fargate\n| a | b |\n"
+
+    assert repair_text(ascii_text) == (ascii_text, False)
+    assert repair_text(damage(SAMPLE, "cp1254")) == (SAMPLE, True)
+
+
+# Lines as notes have them, damaged or not, and anything else.
+any_line = st.one_of(
+    st.text(st.characters(exclude_characters="\n"), max_size=40),
+    st.lists(st.sampled_from([*TOKENS, *WORDS, *MOJIBAKE]), max_size=30)
+    .map("".join)
+    .map(lambda text: text.replace("\n", " ")),
+    note_text.map(lambda text: damage(text.replace("\n", " "), "cp1252")),
+    note_text.map(lambda text: damage(text.replace("\n", " "), "cp1254")),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=any_line)
+def test_asking_ftfy_only_about_suspect_lines_changes_no_repair(line: str) -> None:
+    # The repair skips ftfy for lines its own heuristic finds clean: ftfy must agree.
+    assert _fix_text(line, {}) == ftfy.fix_text(line, _FTFY)
+
+
+def test_a_line_damaged_the_same_way_in_both_code_pages_is_repaired_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    real_fix_text = ftfy.fix_text
+    monkeypatch.setattr(
+        ftfy, "fix_text", lambda text, *a: asked.append(text) or real_fix_text(text, *a)
+    )
+
+    repaired, changed = repair_text(
+        damage("✅ Fargate — serverless\nplain\n📘 Amazon ECS\n", "cp1252")
+    )
+
+    assert (repaired, changed) == ("✅ Fargate — serverless\nplain\n📘 Amazon ECS\n", True)
+    assert len(asked) == len(set(asked))

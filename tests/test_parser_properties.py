@@ -6,13 +6,15 @@ import os
 import re
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from studyapp.notes import parser
 from studyapp.notes.parsed import ParsedNote
-from studyapp.notes.parser import parse_note
+from studyapp.notes.parser import parse_note, split_cells, strip_markdown
 
 # 300 examples per property on every run; a long shake-out run sets more, e.g.
 # `PARSER_PROPERTY_EXAMPLES=5000 pytest tests/test_parser_properties.py`.
@@ -368,3 +370,59 @@ def test_pathological_lines_are_read_in_linear_time(text: str) -> None:
     start = time.perf_counter()
     assert_answers_sanely(parse_note(text, "long.md"), text)
     assert time.perf_counter() - start < 2
+
+
+# --- (e) Shortcuts for plain text read it as the full reading does -------------------------
+
+
+def strip_the_long_way(text: str) -> str:
+    """strip_markdown with its shortcut for text without markup characters turned off."""
+    with mock.patch.object(parser, "_MARKUP_CHAR", re.compile("")):
+        return strip_markdown(text)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="ab \t\n`\\<>[]()!*_~\U000f0000\U000f002a")))
+@example("a __b__ c")
+@example("**a** *b*")
+@example("`a`")
+@example("a \\! b")
+@example("a<br>b")
+@example("[a](b)")
+@example("<https://a.b>")
+@example("\U000f002aa\U000f002a")
+def test_text_strips_the_same_with_or_without_the_shortcut(text: str) -> None:
+    assert strip_markdown(text) == strip_the_long_way(text)
+
+
+def cells_read_one_character_at_a_time(row: str) -> list[str]:
+    """split_cells as it reads rows that hold code spans or escaped pipes."""
+    body = row.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    last_backtick = body.rfind("`")
+    cells, current, in_code, i = [], [], False, 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\" and i + 1 < len(body) and body[i + 1] == "|":
+            current.append("|")
+            i += 2
+            continue
+        if char == "`" and (in_code or i < last_backtick):
+            in_code = not in_code
+        if char == "|" and not in_code:
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    cells.append("".join(current).strip())
+    return cells
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.text(alphabet="ab |\t\\`:-"))
+def test_table_rows_split_as_read_one_character_at_a_time(row: str) -> None:
+    assert split_cells(row) == cells_read_one_character_at_a_time(row)

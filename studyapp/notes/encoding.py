@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-125x" codecs used below)
+import ftfy.badness
 
 __all__ = ["DecodedText", "UndecodableError", "decode_note", "looks_damaged", "repair_text"]
 
@@ -167,6 +168,19 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 
+def _fix_text(text: str, memo: dict[str, str]) -> str:
+    """`ftfy.fix_text` with `_FTFY`, run only where it can change the text, once per text."""
+    # ftfy only touches text its own mojibake heuristic (`is_bad`) flags, and ASCII never is
+    # flagged; asking first skips fix_text's per-call set-up, most of the cost on clean lines.
+    if text.isascii() or not ftfy.badness.is_bad(text):
+        return text
+    # Both code pages hand ftfy mostly the same lines (a line with no lost bytes reads the
+    # same in either), so `memo`, kept for one text, halves the work on a damaged note.
+    if text not in memo:
+        memo[text] = ftfy.fix_text(text, _FTFY)
+    return memo[text]
+
+
 @dataclass(frozen=True)
 class _Codec:
     name: str  # "windows-1254", as said in the encoding note
@@ -193,13 +207,21 @@ _CODECS = tuple(_codec(n) for n in _CODEC_NUMBERS)
 
 def _repair(text: str) -> tuple[str, str | None, int]:
     """Best repair over the code pages: (text, code page name or None, lost characters)."""
+    if text.isascii():
+        # Mojibake and lost characters are non-ASCII, and ftfy returns ASCII as it is.
+        return text, None, 0
     # Lost bytes are only guessed back when the text already shows mojibake: a clean Turkish
     # "hâlâ”" would otherwise read as "â" + lost byte + "”" and become "hâl❔".
     restore = looks_damaged(text)
+    memo: dict[str, str] = {}
+    # Without lost bytes to restore the code page plays no part: repair only once, and when
+    # that changes nothing (a clean note) there is nothing to score either.
+    shared = None if restore else _repair_with(text, _CODECS[0], memo, restore=False)
+    if shared == text:
+        return text, None, 0
     results = []
     for order, codec in enumerate(_CODECS):
-        # Without lost bytes to restore the code page plays no part: repair only once.
-        candidate = _repair_with(text, codec, restore) if restore or not results else results[0][1]
+        candidate = _repair_with(text, codec, memo, restore=True) if shared is None else shared
         explains = _explains(codec, text, candidate)
         # Least damage left wins; then the code page whose characters make up the mojibake
         # (the seed note's "ğ" only exists in 1254); then the likelier code page.
@@ -212,28 +234,33 @@ def _repair(text: str) -> tuple[str, str | None, int]:
     return repaired, name, lost
 
 
-def _repair_with(text: str, codec: _Codec, restore: bool) -> str:
+def _repair_with(text: str, codec: _Codec, memo: dict[str, str], *, restore: bool) -> str:
     out = []
     # Line by line, as ftfy itself works: a line that resists repair cannot spoil the others.
     for line in text.split("\n"):
-        fixed = _repair_line(line, codec) if restore else ftfy.fix_text(line, _FTFY)
+        if line.isascii():
+            # Most lines of a note are ASCII, and neither ftfy (it returns ASCII as it is) nor
+            # `_restore_lost_bytes` (the code pages' runs are non-ASCII) can change them.
+            out.append(line)
+            continue
+        fixed = _repair_line(line, codec, memo) if restore else _fix_text(line, memo)
         # Never change the number of lines: line numbers must keep pointing into the file.
         out.append(line if "\n" in fixed or "\r" in fixed else fixed)
     return "\n".join(out)
 
 
-def _repair_line(line: str, codec: _Codec) -> str:
+def _repair_line(line: str, codec: _Codec, memo: dict[str, str]) -> str:
     restored = _restore_lost_bytes(line, codec)
-    fixed = ftfy.fix_text(restored.with_bytes, _FTFY)
+    fixed = _fix_text(restored.with_bytes, memo)
     if restored.with_bytes != line and _C1.search(fixed):
         # ftfy left a restored byte undecoded (it judged the line clean, or the line mixes
         # code pages): use the characters we chose for the lost bytes directly.
-        fixed = ftfy.fix_text(restored.direct, _FTFY)
+        fixed = _fix_text(restored.direct, memo)
     if looks_damaged(fixed):
         # ftfy repairs a line only if all of it decodes, or in pieces it finds convincing; a
         # letter that lost its second byte ("Ä" + lost 0x8D, for "č") can spoil both. Then
         # decoding every complete sequence on its own does better.
-        piecewise = ftfy.fix_text(restored.decoded, _FTFY)
+        piecewise = _fix_text(restored.decoded, memo)
         if _damage(piecewise) < _damage(fixed):
             fixed = piecewise
     return fixed

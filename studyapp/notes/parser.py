@@ -89,6 +89,9 @@ _ESCAPE = re.compile(r"\\(?P<char>[\\`*_{}\[\]()#+\-.!|>~])")
 # Escaped characters and code hide in a private-use plane while emphasis is read, then come back.
 _HIDDEN = 0xF0000
 _HIDDEN_CHAR = re.compile("[\U000f0000-\U000f007f]")
+# What one of the patterns above needs to match; most texts have none, and are only respaced.
+_MARKUP_CHAR = re.compile(r"[`\\<\[*_\U000f0000-\U000f007f]")
+_SPACES = re.compile(r"\s+")
 
 _LEADING_CONNECTIVE = re.compile(r"^(?:if|when|whenever|where|for)\b[ \t]*", re.I)
 _LEADING_VERB = re.compile(
@@ -149,6 +152,8 @@ def strip_markdown(text: str) -> str:
     Not idempotent (code keeps its `__init__`, an escaped `\\*` becomes a plain `*`), so
     every text is stripped exactly once, where it is read from the note.
     """
+    if not _MARKUP_CHAR.search(text):
+        return _SPACES.sub(" ", text).strip()
     text = _CODE.sub(lambda m: _hide(m["code"]), text)
     text = _ESCAPE.sub(lambda m: _hide(m["char"]), text)
     text = _LINE_BREAK_TAG.sub(" ", text)
@@ -159,7 +164,7 @@ def strip_markdown(text: str) -> str:
         previous = text
         text = _EMPHASIS.sub(_emphasis_content, text)
     text = _HIDDEN_CHAR.sub(lambda m: chr(ord(m[0]) - _HIDDEN), text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _hide(text: str) -> str:
@@ -315,6 +320,8 @@ def split_cells(row: str) -> list[str]:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
+    if "`" not in body and "\\" not in body:
+        return [cell.strip() for cell in body.split("|")]  # nothing can hide a pipe
     # A backtick opens a code span only if another one closes it later on the row.
     last_backtick = body.rfind("`")
     cells, current, in_code, i = [], [], False, 0
