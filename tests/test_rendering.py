@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 
-from hypothesis import given
+import markdown
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from studyapp.notes.parsed import Topic
-from studyapp.notes.rendering import render_note, topic_anchors
+from studyapp.notes.rendering import _QuickInlineProcessor, render_note, topic_anchors
 
 NOTE = """\
 # 📘 Amazon ECS – Elastic Container Service
@@ -166,3 +168,96 @@ def test_arbitrary_text_renders_without_scripts_or_handlers(text: str) -> None:
 
     assert "<script" not in html.lower()
     assert not re.search(r"<[^>]+\son\w+=", html.lower())
+
+
+# --- One renderer reused: the same HTML as a renderer of its own ---------------------------
+
+
+def render_in_new_thread(text: str, **kwargs: object) -> str:
+    """The HTML from a renderer that never rendered anything else (one is kept per thread)."""
+    found: list[str] = []
+    thread = threading.Thread(target=lambda: found.append(render_note(text, **kwargs)))
+    thread.start()
+    thread.join()
+    return found[0]
+
+
+def test_a_note_renders_the_same_after_other_notes() -> None:
+    anchors = {5: "deployment", 21: "use-cases"}
+    alone = render_in_new_thread(NOTE, anchors=anchors, signal_lines=[12])
+
+    render_note("# Other\n\n## Deployment Models\n\n[x]: https://example.com\n\n[x] and *more*")
+    render_note(NOTE, anchors={5: "other-id"}, signal_lines=[6, 7])
+
+    assert render_note(NOTE, anchors=anchors, signal_lines=[12]) == alone
+
+
+def test_threads_rendering_at_once_each_get_their_own_html() -> None:
+    notes = [NOTE.replace("Amazon ECS", f"Service {i}") for i in range(8)]
+    expected = [render_note(note, anchors={5: f"deploy-{i}"}) for i, note in enumerate(notes)]
+    found: dict[int, str] = {}
+
+    def render(i: int) -> None:
+        for _ in range(20):
+            found[i] = render_note(notes[i], anchors={5: f"deploy-{i}"})
+
+    threads = [threading.Thread(target=render, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [found[i] for i in range(8)] == expected
+
+
+def plain_markdown() -> markdown.Markdown:
+    """python-markdown as configured for notes, with its own inline processor."""
+    return markdown.Markdown(
+        extensions=["tables", "sane_lists", "fenced_code", "toc"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+    )
+
+
+def quick_markdown() -> markdown.Markdown:
+    md = plain_markdown()
+    _QuickInlineProcessor.install(md)
+    return md
+
+
+def test_the_quick_inline_processor_is_in_use() -> None:
+    # If python-markdown drops the private method it overrides, notes still render the same,
+    # only a quarter slower: this says so.
+    assert isinstance(quick_markdown().treeprocessors["inline"], _QuickInlineProcessor)
+
+
+# Markdown made of what notes hold, and of what the inline patterns look for.
+INLINE_TOKENS = [
+    *"abc XYZ 123 .,:;!?-|#>()",
+    *["`", "``", "\\", "[", "]", "](", "![", "<", ">", "&", "&amp;", "&#35;", "*", "**", "_", "__"],
+    *["  \n", "\n", "\n\n", "\n- ", "\n* ", "\n1. ", "\n## ", "\n| a | b |\n|---|---|\n| "],
+    *["<b>", "</b>", "<https://example.com>", "<me@example.com>", "[ref]: https://x.y\n"],
+    *["📘", "✅", "→", "–", "\x02", "\x03", "\ue000", "\n```\n", "\n    code\n"],
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.sampled_from(INLINE_TOKENS), max_size=40))
+@example(["`a`"])
+@example(["\\*a"])
+@example(["[a](b)"])
+@example(["![a](b)"])
+@example(["<b>a</b>"])
+@example(["<https://a.b>"])
+@example(["a &copy; b"])
+@example(["*a*"])
+@example(["__a__"])
+@example(["a  \nb"])
+def test_skipping_texts_no_inline_pattern_can_match_changes_no_html(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert quick_markdown().convert(text) == plain_markdown().convert(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text())
+def test_skipping_texts_changes_no_html_of_any_text(text: str) -> None:
+    assert quick_markdown().convert(text) == plain_markdown().convert(text)
