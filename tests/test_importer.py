@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import time_machine
+from django import dispatch
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -504,3 +510,227 @@ def test_dry_run_json_lists_problems_and_still_exits_with_1(content: Path, capsy
     assert {"path", "line", "level", "message"} <= set(document["problems"][0])
     assert any(pr["line"] == 73 and pr["level"] == "error" for pr in document["problems"])
     assert ImportProblem.objects.count() == 0
+
+
+# --- Saving in few statements: the same rows as one by one ----------------------------------
+
+
+NESTED = """\
+# AWS Batch – Batch Jobs
+
+## Compute
+
+* Environments: where jobs run
+  * Managed: AWS picks the instances
+    * Spot: cheaper, can be interrupted
+  * Unmanaged: you pick the instances
+* Queues: where jobs wait
+
+## Scheduling
+
+* Fair share: by share identifier
+  * Weights: one per identifier
+"""
+
+
+def notes_statements(queries: CaptureQueriesContext, verb: str) -> Counter[str]:
+    """How many statements of `verb` each notes table got."""
+    tables = (re.search(r'"(notes_\w+)"', q["sql"]) for q in queries if q["sql"].startswith(verb))
+    return Counter(table[1] for table in tables if table)
+
+
+def test_a_new_note_is_saved_with_one_insert_per_kind_of_item(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "notes_imported", dispatch.Signal())  # the notes' statements only
+    with CaptureQueriesContext(connection) as queries:
+        import_paths([content])
+
+    assert notes_statements(queries, "INSERT") == {
+        "notes_note": 1,
+        "notes_topic": 1,
+        # One more for the bullet with nested bullets: its children need its id.
+        "notes_fact": 2,
+        "notes_signal": 1,
+        "notes_decision": 1,
+        "notes_summaryrow": 1,
+        "notes_focusitem": 1,
+        "notes_importproblem": 1,
+    }
+    # What the database held for the run's files, read once for all of them.
+    assert notes_statements(queries, "SELECT") == {"notes_note": 1, "notes_importproblem": 1}
+
+
+def test_facts_saved_together_keep_their_parents_and_reading_order(tmp_path: Path) -> None:
+    (tmp_path / "aws-batch.md").write_text(NESTED, encoding="utf-8")
+
+    import_paths([tmp_path])
+
+    facts = list(Fact.objects.order_by("topic__position", "position"))
+    assert [f.term for f in facts] == [
+        "Environments",
+        "Managed",
+        "Spot",
+        "Unmanaged",
+        "Queues",
+        "Fair share",
+        "Weights",
+    ]
+    assert [f.pk for f in facts] == sorted(f.pk for f in facts)
+    parents = {f.term: f.parent.term if f.parent else None for f in facts}
+    assert parents == {
+        "Environments": None,
+        "Managed": "Environments",
+        "Spot": "Managed",
+        "Unmanaged": "Environments",
+        "Queues": None,
+        "Fair share": None,
+        "Weights": "Fair share",
+    }
+
+
+def test_new_bullets_nested_under_new_and_kept_bullets_get_their_parents() -> None:
+    note = save_note(lambda_note(), "aws-lambda")
+    timeout, memory = Fact.objects.get(term="Timeout"), Fact.objects.get(term="Memory")
+    limits = note.topics.get(title="Limits")
+    reserved = p.Fact(term="Reserved", text="per function", line=9, family="Concurrency")
+    edited = replace(
+        lambda_note(content_hash="v2"),
+        topics=(
+            replace(
+                lambda_note().topics[0],
+                facts=(
+                    replace(
+                        lambda_note().topics[0].facts[0],
+                        children=(
+                            *lambda_note().topics[0].facts[0].children,
+                            p.Fact(
+                                term="Storage", text="512 MB to 10 GB", line=9, family="Timeout"
+                            ),
+                        ),
+                    ),
+                    p.Fact(
+                        term="Concurrency",
+                        text="1,000 at once",
+                        line=10,
+                        family="Limits",
+                        children=(reserved,),
+                    ),
+                ),
+            ),
+            lambda_note().topics[1],
+        ),
+    )
+
+    save_note(edited, "aws-lambda", note=note)
+
+    parents = {
+        f.term: f.parent.term if f.parent else None for f in Fact.objects.filter(topic=limits)
+    }
+    assert parents == {
+        "Timeout": None,
+        "Memory": "Timeout",
+        "Storage": "Timeout",
+        "Concurrency": None,
+        "Reserved": "Concurrency",
+    }
+    assert Fact.objects.get(term="Timeout").pk == timeout.pk
+    assert Fact.objects.get(term="Memory").pk == memory.pk
+
+
+def test_stored_values_read_back_as_saved(tmp_path: Path) -> None:
+    signals = "\n**Exam Signal:** Spiky → Spot\n\n**Exam Signal:** Think twice\n"
+    (tmp_path / "aws-batch.md").write_text(NESTED + signals, encoding="utf-8")
+    noon = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
+
+    with time_machine.travel(noon, tick=False):
+        import_paths([tmp_path])
+
+    assert Signal.objects.order_by("pk").first().rules == [{"when": "Spiky", "choose": "Spot"}]
+    problem = ImportProblem.objects.get()
+    assert (problem.line, problem.level, problem.created_at) == (18, "warning", noon)
+    assert Fact.objects.current().count() == 7
+
+
+# --- Many files: read in a pool of processes, saved in order --------------------------------
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    """Six copies of the seed note, the fourth with a broken table row (line 73)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(6):
+        shutil.copyfile(SEED, folder / f"note-{i}.md")
+    break_table_row(folder / "note-3.md")
+    return folder
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Read runs of 2 files or more in a pool; the pools started, by their number of workers."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the files are read one by one")
+    started: list[int] = []
+    real = importer.ProcessPoolExecutor
+
+    def pool_of(workers: int, **kwargs: object) -> ProcessPoolExecutor:
+        started.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(importer, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", pool_of)
+    return started
+
+
+def test_files_read_in_a_pool_come_back_in_order_as_read_one_by_one(
+    many: Path, pool: list[int]
+) -> None:
+    paths = importer.note_files([many])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "POOL_MIN_FILES", 10**6)
+        with importer._reading(paths, render=True) as read:
+            one_by_one = list(read)
+
+    with importer._reading(paths, render=True) as read:
+        in_pool = list(read)
+
+    assert pool == [2]
+    assert [r.path for r in in_pool] == paths
+    assert in_pool == one_by_one
+    assert in_pool[0].body_html and in_pool[3].body_html is None  # broken: not rendered
+
+
+def test_a_broken_note_read_in_a_pool_fails_alone_with_its_line(
+    many: Path, pool: list[int]
+) -> None:
+    report = import_paths([many])
+
+    assert pool == [2]
+    assert [f.status for f in report.files] == ["added"] * 3 + ["failed"] + ["added"] * 2
+    broken = str(importer._display(many / "note-3.md"))
+    assert any(str(pr).startswith(f"{broken}:73: error: ") for pr in report.files[3].problems)
+    assert Note.objects.count() == 5
+    assert ImportProblem.objects.filter(path=broken, line=73, level="error").exists()
+    assert all(f'id="{t.anchor}"' in t.note.body_html for t in Topic.objects.all())
+
+
+def test_a_parser_crash_in_a_worker_fails_only_that_note(
+    many: Path, pool: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_parse = importer.parse_note
+
+    def crash_on_the_second(data: bytes, path: str) -> p.ParsedNote:
+        if path.endswith("note-1.md"):
+            raise RuntimeError("boom")
+        return real_parse(data, path)
+
+    monkeypatch.setattr(importer, "parse_note", crash_on_the_second)
+
+    report = import_paths([many])
+
+    assert [f.status for f in report.files] == ["added", "failed", "added", "failed"] + [
+        "added"
+    ] * 2
+    assert [pr.message for pr in report.files[1].problems] == ["the parser crashed on this note"]
+    assert Note.objects.count() == 4

@@ -47,6 +47,8 @@ def carry_ids(old: Sequence[Keyed], new: Sequence[Keyed]) -> list[Hashable | Non
     items never swap ids.
     """
     result: list[Hashable | None] = [None] * len(new)
+    if not old:
+        return result  # nothing to carry (a new note): skip normalizing every new text
     free_old = list(range(len(old)))
 
     by_text: dict[str, list[int]] = {}
