@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from studyapp import bulk
 from studyapp.notes import importer
 from studyapp.notes import parsed as p
 from studyapp.notes.importer import import_paths, save_note
@@ -672,14 +673,14 @@ def pool(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the files are read one by one")
     started: list[int] = []
-    real = importer.ProcessPoolExecutor
+    real = bulk.ProcessPoolExecutor
 
     def pool_of(workers: int, **kwargs: object) -> ProcessPoolExecutor:
         started.append(workers)
         return real(workers, **kwargs)
 
     monkeypatch.setattr(importer, "POOL_MIN_FILES", 2)
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", pool_of)
+    monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
     return started
 
 

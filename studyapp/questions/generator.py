@@ -7,17 +7,16 @@ from `Corpus` (all notes at once); a question that cannot get three good ones is
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, TypeVar
 
+from studyapp.bulk import fewer_collections
 from studyapp.notes.identity import normalize
 from studyapp.notes.parsed import (
     AuthoredQuestion,
@@ -130,34 +129,25 @@ def generate_questions(notes: Sequence[ParsedNote]) -> list[GeneratedQuestion]:
     All notes are read together: services and options named anywhere are candidate wrong
     choices everywhere, and anything a note says fits a scenario is never offered as wrong.
     """
-    valid = sorted((n for n in notes if n.is_valid), key=lambda n: (note_slug(n.path), n.path))
-    with _fewer_collections():
+    valid = valid_notes(notes)
+    with fewer_collections():
         corpus = Corpus.build(valid)
-        questions: list[GeneratedQuestion] = []
-        for note in valid:
-            drafts = _drafts_for(note, corpus)
-            built = [q for q in (_build(draft, corpus) for draft in drafts) if q is not None]
-            built += [_authored(note, authored) for authored in note.questions]
-            built.sort(key=lambda q: (q.line, KINDS.index(q.kind)))
-            questions.extend(_unique_keys(_without_repeats(built)))
-    return questions
+        return [q for note in valid for q in questions_of(note, corpus)]
 
 
-# Generation makes millions of small objects (names, word sets, look-ups) that all live until
-# it ends. Python's cycle collector, run every 700 new objects by default, would walk them again
-# and again: a third of the time for 1,000 notes. Meanwhile it runs every 50,000 (then as set
-# before); nothing here makes cycles that are worth collecting sooner.
-_FEWER_COLLECTIONS = 50_000
+def valid_notes(notes: Iterable[ParsedNote]) -> list[ParsedNote]:
+    """The notes questions come from, in the order their questions are listed (by slug)."""
+    return sorted((n for n in notes if n.is_valid), key=lambda n: (note_slug(n.path), n.path))
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], _FEWER_COLLECTIONS), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
+def questions_of(note: ParsedNote, corpus: Corpus) -> list[GeneratedQuestion]:
+    """One note's questions, in source order, with wrong choices from `corpus` (all the
+    `valid_notes`): they depend on nothing else, so notes can be done apart and in any order."""
+    drafts = _drafts_for(note, corpus)
+    built = [q for q in (_build(draft, corpus) for draft in drafts) if q is not None]
+    built += [_authored(note, authored) for authored in note.questions]
+    built.sort(key=lambda q: (q.line, KINDS.index(q.kind)))
+    return _unique_keys(_without_repeats(built))
 
 
 def shuffled_choices(question: GeneratedQuestion, learner_id: Hashable) -> list[Choice]:

@@ -16,18 +16,27 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from studyapp import sql
+from studyapp.bulk import fewer_collections, forked_map
 from studyapp.notes.identity import Keyed, carry_ids, normalize
 from studyapp.notes.importer import slug_for
 from studyapp.notes.models import Note, Topic
 from studyapp.notes.parsed import ParsedNote
 from studyapp.notes.parser import parse_note
-from studyapp.questions.generator import KINDS, GeneratedQuestion, generate_questions, note_slug
+from studyapp.questions.corpus import Corpus
+from studyapp.questions.generator import (
+    KINDS,
+    GeneratedQuestion,
+    note_slug,
+    questions_of,
+    valid_notes,
+)
 from studyapp.questions.models import Choice, Question
 from studyapp.questions.signals import answers_changed
 
@@ -66,7 +75,7 @@ def sync_questions(parsed_notes: Mapping[str, ParsedNote]) -> SyncResult:
     importing one file still draws wrong choices from all notes. One transaction.
     """
     notes = with_stored_notes(parsed_notes)
-    generated = generate_questions(list(notes.values()))
+    generated = generate(notes.values())
     now = timezone.now()
     with transaction.atomic():
         rows = _stored_rows(notes)
@@ -86,7 +95,7 @@ def sync_questions(parsed_notes: Mapping[str, ParsedNote]) -> SyncResult:
 def preview_uids(parsed_notes: Mapping[str, ParsedNote]) -> dict[str, str]:
     """The uid each generated question (by key) would get from an import: reads, never writes."""
     notes = with_stored_notes(parsed_notes)
-    generated = generate_questions(list(notes.values()))
+    generated = generate(notes.values())
     return _plan(notes, generated, _stored_rows(notes)).uids
 
 
@@ -114,13 +123,37 @@ def dry_run_questions(parsed_notes: Iterable[ParsedNote]) -> dict[str, list[dict
     run = list(parsed_notes)
     valid = {slug_for(p.path): p for p in run if p.is_valid}
     notes = with_stored_notes(valid)
-    generated = generate_questions(list(notes.values()))
+    generated = generate(notes.values())
     uids = _plan(notes, generated, _stored_rows(notes)).uids
     by_note = _by_note(notes, generated)
     return {
         p.path: questions_json(by_note.get(slug_for(p.path), []), uids) if p.is_valid else []
         for p in run
     }
+
+
+# Generating takes 5.5 s for 1,000 notes on one core, of which building the corpus about 1 s;
+# the notes' questions are then independent and are generated in forked workers (`forked_map`),
+# which inherit the corpus: 2.5 s instead of 4 s on 2 cores. Below this many notes a pool
+# costs more than it saves. Four at most: each worker warms the corpus's look-ups again
+# (0.15 s) and copies the memory it touches.
+GENERATE_MIN_NOTES = 50
+GENERATE_MAX_WORKERS = 4
+
+
+def generate(notes: Iterable[ParsedNote]) -> list[GeneratedQuestion]:
+    """`generate_questions(notes)`, the same list, with every core: the import's way."""
+    valid = valid_notes(notes)
+    with fewer_collections():  # the workers are forked inside: they inherit it
+        corpus = Corpus.build(valid)
+        with forked_map(
+            partial(questions_of, corpus=corpus),
+            valid,
+            min_per_worker=GENERATE_MIN_NOTES,
+            chunksize=8,
+            max_workers=GENERATE_MAX_WORKERS,
+        ) as each:
+            return [q for questions in each for q in questions]
 
 
 def with_stored_notes(parsed_notes: Mapping[str, ParsedNote]) -> dict[str, ParsedNote]:

@@ -1,0 +1,104 @@
+"""Questions generated in forked workers for an import (issue #8): the same list, every core."""
+
+from __future__ import annotations
+
+import gc
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bench.notes import generate_notes
+from studyapp import bulk
+from studyapp.notes.parsed import ParsedNote
+from studyapp.notes.parser import parse_note
+from studyapp.questions import sync
+from studyapp.questions.generator import generate_questions
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+# Pure: no database. The generated notes are copies of content/ (bench/notes.py).
+
+
+@pytest.fixture(scope="module")
+def sixty_notes(tmp_path_factory: pytest.TempPathFactory) -> list[ParsedNote]:
+    folder = tmp_path_factory.mktemp("sixty")
+    return [parse_note(p.read_bytes(), p.name) for p in generate_notes(CONTENT, folder, 60)]
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pools started, by their number of workers."""
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: everything runs in this process")
+    started: list[int] = []
+    real = bulk.ProcessPoolExecutor
+
+    def pool_of(workers: int, **kwargs: object) -> ProcessPoolExecutor:
+        started.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
+    return started
+
+
+def test_questions_generated_in_workers_are_those_of_one_process(
+    sixty_notes: list[ParsedNote], pools: list[int]
+) -> None:
+    one_process = generate_questions(sixty_notes)
+
+    in_workers = sync.generate(reversed(sixty_notes))
+
+    assert pools == [2]  # 60 notes: 2 workers of at least 50 notes' worth
+    assert len(in_workers) > 1000
+    assert in_workers == one_process
+    # Every field of every question, every choice, in order: they came back pickled.
+    assert repr(in_workers) == repr(one_process)
+
+
+def test_a_few_notes_are_generated_in_this_process(
+    sixty_notes: list[ParsedNote], pools: list[int]
+) -> None:
+    few = sixty_notes[: sync.GENERATE_MIN_NOTES - 1]
+
+    assert sync.generate(few) == generate_questions(few)
+    assert pools == []
+
+
+def test_one_core_generates_in_this_process(
+    sixty_notes: list[ParsedNote], pools: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk.os, "cpu_count", lambda: 1)
+
+    assert sync.generate(sixty_notes) == generate_questions(sixty_notes)
+    assert pools == []
+
+
+def test_workers_inherit_the_work_unpickled_and_give_results_in_order(pools: list[int]) -> None:
+    items = list(range(40))
+    unpicklable = lambda n: n * n  # noqa: E731 - a closure a pool could not pickle
+
+    with bulk.forked_map(
+        lambda n: (unpicklable(n), os.getpid()), items, min_per_worker=10, chunksize=3
+    ) as results:
+        squares, pids = zip(*results, strict=True)
+
+    assert list(squares) == [n * n for n in items]
+    assert os.getpid() not in pids
+    assert pools == [min(os.cpu_count() or 1, 5)]
+    assert bulk._jobs == {}
+
+
+def test_workers_collect_garbage_as_rarely_as_the_parent(pools: list[int]) -> None:
+    before = gc.get_threshold()
+
+    with (
+        bulk.fewer_collections(),
+        bulk.forked_map(
+            lambda _: gc.get_threshold()[0], range(20), min_per_worker=10, chunksize=1
+        ) as thresholds,
+    ):
+        assert set(thresholds) == {max(before[0], bulk.FEWER_COLLECTIONS)}
+
+    assert gc.get_threshold() == before
