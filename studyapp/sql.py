@@ -3,9 +3,10 @@
 Why: building and compiling a query with the ORM costs 0.2–2 ms of CPU, ten to twenty times
 what SQLite or PostgreSQL take to run it, and a study step runs several (docs/performance.md).
 The few queries every study request runs are written by hand (studyapp/review/queries.py,
-the session and user look-ups in studyapp/accounts) with these helpers; everything else goes
-through the ORM, and so does every write but the question bank's (studyapp/questions/sync.py
-writes tens of thousands of rows an import, in plain SQL for the same reason).
+the session and user look-ups in studyapp/accounts) with these helpers, and so are the two
+writes of a recorded answer (`insert`, `update`); everything else goes through the ORM, but
+the question bank's writes (studyapp/questions/sync.py writes tens of thousands of rows an
+import, in plain SQL for the same reason).
 
 SQL text is built only from models' own table and column names and "%s" placeholders; values
 always go as parameters. Instances come from `Model.from_db()`, so fields a query does not read
@@ -101,3 +102,37 @@ def _python(field: models.Field, value: Any) -> Any:
     if hasattr(field, "from_db_value"):  # JSONField: text on SQLite and PostgreSQL alike
         return field.from_db_value(value, None, connection)
     return value
+
+
+def insert(instance: models.Model) -> None:
+    """INSERT a new instance, as `save()` would (values prepared by their fields), and set its
+    pk. No signals are sent: only for models nothing listens to."""
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    query = f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(params)})"
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            pk_column = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(f"{query} RETURNING {pk_column}", params)
+            instance.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(query, params)
+            instance.pk = cursor.lastrowid
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+def update(instance: models.Model, names: Sequence[str]) -> None:
+    """UPDATE the fields `names` of a stored instance, as `save(update_fields=names)` would."""
+    model = type(instance)
+    fields = [_fields(model)[name] for name in names]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+    pk_column = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table(model)} SET {assignments} WHERE {pk_column} = %s",
+            [*params, instance.pk],
+        )

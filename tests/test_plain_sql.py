@@ -158,3 +158,37 @@ def test_the_backend_finds_active_users_only(db) -> None:
     assert ModelBackend().get_user(user.pk + 1000) is None
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
     assert ModelBackend().get_user(user.pk) is None
+
+
+def test_an_inserted_log_and_an_updated_card_read_back_through_the_orm(learner, note) -> None:
+    from studyapp import sql
+    from studyapp.review.scheduling import CardState
+
+    question = make_question(note, "Which launch type needs no servers?")
+    card = Card(learner=learner, question=question, created_at=NOW)
+    card.set_memory(CardState.new(NOW))
+    sql.insert(card)
+    assert card.pk is not None and not card._state.adding
+
+    later = CardState(State.Review, None, 3.5, 5.0, NOW + timedelta(days=4), NOW, 2, 1)
+    card.set_memory(later)
+    sql.update(card, Card.MEMORY_FIELDS)
+    assert Card.objects.get(pk=card.pk).memory == later
+
+    log = ReviewLog(
+        learner=learner,
+        card=card,
+        question=question,
+        rating=3,
+        reviewed_at=NOW,
+        chosen=["Fargate"],
+        answer=["Fargate"],
+        correct=True,
+        state_before=CardState.new(NOW).to_json(),
+        state_after=later.to_json(),
+        token="nonce-1",
+    )
+    sql.insert(log)
+    stored = ReviewLog.objects.get(pk=log.pk)
+    assert fields(stored, queries.LOG_FIELDS) == fields(log, queries.LOG_FIELDS)
+    assert stored.memory_after == later and stored.moves_schedule is True

@@ -25,6 +25,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
+from studyapp import sql
 from studyapp.questions.generator import shuffle_for
 from studyapp.questions.models import Choice, Question
 from studyapp.review import queries, scheduling
@@ -576,12 +577,16 @@ def _record(
         after = before
         if ticket.moves_schedule:
             after = scheduling.review(before, rating, now, prefs.desired_retention)
+        # Plain SQL for the two writes, as for the reads (studyapp/sql.py): no signals listen
+        # to cards or review logs, and the ORM's save() cost more than the statements.
         if card is None:
             card = Card(learner=learner, question=question, created_at=now)
-        if card.pk is None or ticket.moves_schedule:
             card.set_memory(after)
-            card.save()
-        log = ReviewLog.objects.create(
+            sql.insert(card)
+        elif ticket.moves_schedule:
+            card.set_memory(after)
+            sql.update(card, Card.MEMORY_FIELDS)
+        log = ReviewLog(
             learner=learner,
             card=card,
             question=question,
@@ -598,6 +603,7 @@ def _record(
             state_after=after.to_json(),
             token=ticket.token.nonce,
         )
+        sql.insert(log)
     return _recorded(log, False, question, choices, ticket)
 
 
