@@ -19,13 +19,10 @@ timeout = envint("GUNICORN_TIMEOUT", 30)
 # Access and error logs to standard output/error, where systemd or the container collects them.
 accesslog = "-"
 errorlog = "-"
-# Load the app once in the master and fork workers from it: a new worker (after a crash or a
-# max_requests restart) is then ready at once instead of spending a quarter of a second of
-# CPU importing Django and the app while requests queue behind it (docs/performance.md).
-# Nothing opens a database connection at import, so no connection is shared across the fork.
-# A code change needs a restart, not a HUP.
-preload_app = True
-# Restart workers now and then, so a slow leak never grows into an outage. Not too often:
-# under load (a team studying at once) a worker serves 10,000 requests in half a minute.
+# Restart workers now and then, so a slow leak never grows into an outage. Not too often: a
+# new worker spends a quarter of a second of CPU importing Django and the app while requests
+# queue behind it, and under load (a team studying at once) a worker serves 10,000 requests
+# in half a minute (docs/performance.md). Not preload_app, which would make new workers ready
+# at once: with it, `systemctl reload` (HUP) would no longer load upgraded code (docs/deploy.md).
 max_requests = 50000
 max_requests_jitter = 5000
