@@ -9,10 +9,14 @@ with os._exit (as multiprocessing's workers do), which leaves the parent's conne
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import itertools
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -39,23 +43,47 @@ def forked_map(
     `min_per_worker` items or more and more than one core, else in this process.
 
     `work` and `items` are inherited by the workers, never pickled, so `work` may be a closure
-    over anything built before; its results are pickled back. Workers still running when the
-    block ends are told to stop.
+    over anything built before; its results are pickled back. When the block ends the pool is
+    shut down: queued work is cancelled, and the chunks already running finish first.
+
+    Only a single-threaded process forks: a lock another thread held at the fork would stay
+    held in the child forever (`watch_notes` has its file watcher's threads), so there the
+    work runs in this process.
     """
     workers = min(os.cpu_count() or 1, len(items) // min_per_worker + 1, max_workers or 1 << 16)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or not can_fork or not _single_threaded():
         yield (work(item) for item in items)
         return
     number = next(_numbers)
     _jobs[number] = (work, items)  # before the pool forks: the workers copy it
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        )
         try:
             yield pool.map(_run, itertools.repeat(number), range(len(items)), chunksize=chunksize)
         finally:
             pool.shutdown(cancel_futures=True)
     finally:
         del _jobs[number]
+
+
+def _single_threaded() -> bool:
+    return threading.active_count() == 1
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: end when the parent does. A pool's workers otherwise outlive a parent
+    killed mid-import (SIGTERM to `watch_notes` or `import_notes`), waiting forever for work."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the line above took effect
+        os._exit(1)
 
 
 def _run(number: int, index: int) -> Any:
@@ -72,12 +100,25 @@ def _run(number: int, index: int) -> Any:
 FEWER_COLLECTIONS = 50_000
 
 
+_collections_lock = threading.Lock()
+_fewer_depth = 0  # blocks open, in any thread: the setting is the process's, not a thread's
+_saved_threshold: tuple[int, int, int] = gc.get_threshold()
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Run the cycle collector less often in the block (see FEWER_COLLECTIONS); nestable."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], FEWER_COLLECTIONS), *threshold[1:])
+    """Run the cycle collector less often in the block (see FEWER_COLLECTIONS). Nestable and
+    safe across threads: the threshold is restored when the last open block ends."""
+    global _fewer_depth, _saved_threshold
+    with _collections_lock:
+        if _fewer_depth == 0:
+            _saved_threshold = gc.get_threshold()
+            gc.set_threshold(max(_saved_threshold[0], FEWER_COLLECTIONS), *_saved_threshold[1:])
+        _fewer_depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
+        with _collections_lock:
+            _fewer_depth -= 1
+            if _fewer_depth == 0:
+                gc.set_threshold(*_saved_threshold)

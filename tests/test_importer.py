@@ -681,6 +681,8 @@ def pool(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(importer, "POOL_MIN_FILES", 2)
     monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
+    # The suite's own threads (the browser tests' live server) would keep work in-process.
+    monkeypatch.setattr(bulk, "_single_threaded", lambda: True)
     return started
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -17,6 +23,7 @@ from studyapp.questions import sync
 from studyapp.questions.generator import generate_questions
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
+SINGLE_THREADED = bulk._single_threaded
 
 # Pure: no database. The generated notes are copies of content/ (bench/notes.py).
 
@@ -40,6 +47,8 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(workers, **kwargs)
 
     monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
+    # The suite's own threads (the browser tests' live server) would keep work in-process.
+    monkeypatch.setattr(bulk, "_single_threaded", lambda: True)
     return started
 
 
@@ -101,4 +110,80 @@ def test_workers_collect_garbage_as_rarely_as_the_parent(pools: list[int]) -> No
     ):
         assert set(thresholds) == {max(before[0], bulk.FEWER_COLLECTIONS)}
 
+    assert gc.get_threshold() == before
+
+
+def test_a_process_with_other_threads_does_its_work_itself(pools: list[int], monkeypatch) -> None:
+    monkeypatch.setattr(bulk, "_single_threaded", SINGLE_THREADED)
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait)  # like watch_notes' file watcher
+    watcher.start()
+    try:
+        with bulk.forked_map(
+            lambda _: os.getpid(), range(40), min_per_worker=10, chunksize=3
+        ) as pids:
+            assert set(pids) == {os.getpid()}
+    finally:
+        stop.set()
+        watcher.join()
+    assert pools == []
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    if (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
+        pytest.skip("needs two cores and Linux's parent-death signal")
+    script = tmp_path / "parent.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os, sys, time
+            from studyapp import bulk
+            def work(_):
+                print(os.getpid(), flush=True)
+                time.sleep(60)
+            with bulk.forked_map(work, range(4), min_per_worker=1, chunksize=1) as results:
+                list(results)
+            """
+        )
+    )
+    root = Path(__file__).resolve().parent.parent
+    parent = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(root)},
+    )
+    workers = {int(parent.stdout.readline()) for _ in range(2)}
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(10)
+
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_fewer_collections_restores_the_threshold_when_the_last_thread_leaves() -> None:
+    before = gc.get_threshold()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with bulk.fewer_collections():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with bulk.fewer_collections():
+            second_in.set()
+            first_out.wait(5)
+            assert gc.get_threshold()[0] == max(before[0], bulk.FEWER_COLLECTIONS)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
     assert gc.get_threshold() == before
