@@ -737,3 +737,34 @@ def test_a_parser_crash_in_a_worker_fails_only_that_note(
     ] * 2
     assert [pr.message for pr in report.files[1].problems] == ["the parser crashed on this note"]
     assert Note.objects.count() == 4
+
+
+def test_a_note_another_import_added_meanwhile_is_updated_not_a_failed_run(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """watch_notes and import_notes may run at once: this run's start-of-run snapshot says the
+    note does not exist, another import has added it since."""
+    import_paths([content])
+    note = Note.objects.get(slug="amazon-ecs")
+    ImportProblem.objects.create(
+        path=str(content / "amazon-ecs.md"),
+        line=1,
+        level="warning",
+        message="stale",
+        created_at=note.imported_at,
+    )
+    edit(
+        content / "amazon-ecs.md",
+        b"Elastic Container Service",
+        b"Elastic Container Service (edited)",
+    )
+    monkeypatch.setattr(importer._Known, "load", classmethod(lambda cls, files: cls({}, {})))
+
+    report = import_paths([content])
+
+    assert (report.updated, report.failed) == (1, 0)
+    assert Note.objects.get().pk == note.pk
+    assert "(edited)" in Note.objects.get().title + Note.objects.get().source_text
+    # The problems stored meanwhile are replaced, not added to.
+    messages = list(ImportProblem.objects.values_list("message", flat=True))
+    assert "stale" not in messages and len(messages) == len(set(messages))

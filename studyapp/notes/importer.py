@@ -19,7 +19,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -197,9 +197,19 @@ def _import_file(
 
     status: Status = "added" if note is None else "updated"
     if not dry_run:
-        with transaction.atomic():
-            note = save_note(parsed, slug, note=note, path=path, body_html=read.body_html)
-            _store_problems(path, problems_tuple, stored_problems)
+        try:
+            with transaction.atomic():
+                note = save_note(parsed, slug, note=note, path=path, body_html=read.body_html)
+                _store_problems(path, problems_tuple, stored_problems)
+        except IntegrityError:
+            if note is not None:
+                raise
+            # Another import (watch_notes, a second import_notes) added this note since this
+            # run read what exists: update that note instead of failing the whole run.
+            note, status = Note.objects.get(slug=slug), "updated"
+            with transaction.atomic():
+                note = save_note(parsed, slug, note=note, path=path, body_html=read.body_html)
+                _store_problems(path, problems_tuple)
     return FileResult(path, status, problems_tuple, parsed, note)
 
 
@@ -355,8 +365,9 @@ def _store_problems(
     now = timezone.now()
     # No savepoint inside the note's own transaction: its rollback undoes this too.
     with transaction.atomic(savepoint=False):
-        if before:
-            ImportProblem.objects.filter(path=path).delete()
+        # Always: `stored` comes from the start of the run, and another import may have
+        # stored problems for this path since.
+        ImportProblem.objects.filter(path=path).delete()
         _insert_rows(
             ImportProblem,
             [
