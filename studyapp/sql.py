@@ -2,11 +2,11 @@
 
 Why: building and compiling a query with the ORM costs 0.2–2 ms of CPU, ten to twenty times
 what SQLite or PostgreSQL take to run it, and a study step runs several (docs/performance.md).
-The few queries every study request runs are written by hand (studyapp/review/queries.py,
-the session and user look-ups in studyapp/accounts) with these helpers, and so are the two
-writes of a recorded answer (`insert`, `update`); everything else goes through the ORM, but
-the question bank's writes (studyapp/questions/sync.py writes tens of thousands of rows an
-import, in plain SQL for the same reason).
+The few queries every study request runs are written by hand with these helpers
+(studyapp/review/queries.py, the session and user look-ups in studyapp/accounts), and so are
+the two writes of a recorded answer (`insert`, `update`). Imports write tens of thousands of
+rows in plain SQL of their own for the same reason (studyapp/notes/importer.py,
+studyapp/questions/sync.py). Everything else goes through the ORM.
 
 SQL text is built only from models' own table and column names and "%s" placeholders; values
 always go as parameters. Instances come from `Model.from_db()`, so fields a query does not read

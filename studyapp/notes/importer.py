@@ -682,7 +682,7 @@ def _insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[
     """
     if not rows:
         return []
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-thread proxy
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once for all the rows
     insert = _Insert.of(db.vendor, model, tuple(rows[0]))
     ids: list[int] = []
     size = db.ops.bulk_batch_size(insert.fields, rows)
