@@ -15,7 +15,8 @@ are deferred (loaded on access) as with `.only()`, never silently empty.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -104,35 +105,118 @@ def _python(field: models.Field, value: Any) -> Any:
     return value
 
 
+# --- Writes ---------------------------------------------------------------------------------
+# Not `bulk_create` / `bulk_update` / `save()`: building a model instance per row and preparing
+# every value through its field took 7x as long as the INSERT itself (2.0 s against 0.3 s for
+# 70,000 rows of an import), and `bulk_update` adds a CASE WHEN per row. Here only the values
+# that need it go through their field: JSON, and datetimes other than None. No signals are
+# sent: only for models nothing listens to.
+
+# Fields whose values go to the database as they are (str, int, bool, None).
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Some fields of a model, how their values are prepared, and their quoted columns."""
+
+    fields: list[models.Field]
+    plain: list[bool]  # values go as they are
+    json: list[bool]  # None is JSON null there, not SQL NULL
+    names: list[str]  # quoted column names
+
+    @classmethod
+    @cache
+    def of(cls, vendor: str, model: type[models.Model], names: tuple[str, ...]) -> _Columns:
+        # `vendor` is part of the cache's key: quoting is the database's.
+        fields = [model._meta.get_field(name) for name in names]  # a name or an attname
+        return cls(
+            fields=fields,
+            plain=[isinstance(f, _PLAIN_FIELDS) or f.is_relation for f in fields],
+            json=[isinstance(f, models.JSONField) for f in fields],
+            names=[connection.ops.quote_name(f.column) for f in fields],
+        )
+
+    def values(self, row: Iterable[Any]) -> Iterable[Any]:
+        if all(self.plain):  # the common case of a big insert (choices): nothing to prepare
+            return row
+        return [
+            value
+            if is_plain or (value is None and not is_json)
+            else field.get_db_prep_save(value, connection)
+            for field, is_plain, is_json, value in zip(
+                self.fields, self.plain, self.json, row, strict=True
+            )
+        ]
+
+
+def insert_rows(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, pks: bool = True
+) -> list[int]:
+    """INSERT rows (dicts of the same fields, in the same order), in order; their pks, in
+    order, unless `pks` is False (then nothing is returned, and nothing is read back)."""
+    if not rows:
+        return []
+    columns = _Columns.of(connection.vendor, model, tuple(rows[0]))
+    if not pks and connection.vendor == "postgresql":
+        _copy(model, columns, rows)
+        return []
+    head = f"INSERT INTO {table(model)} ({', '.join(columns.names)}) VALUES "
+    one = f"({placeholders(columns.names)})"
+    returning = connection.ops.return_insert_columns([model._meta.pk])[0] if pks else ""
+    found: list[int] = []
+    # PostgreSQL takes any number of rows at once, but psycopg slows down on huge statements.
+    size = min(connection.ops.bulk_batch_size(columns.fields, rows), 1000)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = [value for row in batch for value in columns.values(row.values())]
+            cursor.execute(f"{head}{', '.join([one] * len(batch))} {returning}", values)
+            if pks:
+                # One statement gives its rows increasing ids in VALUES order; RETURNING
+                # itself promises no order, so the ids are sorted rather than taken as they come.
+                found.extend(sorted(pk for (pk,) in cursor.fetchall()))
+    return found
+
+
+def _copy(model: type[models.Model], columns: _Columns, rows: Sequence[Mapping[str, Any]]) -> None:
+    """COPY rows in (PostgreSQL): 0.4 s for 140,000 choices, where INSERT's parameters take
+    several seconds of psycopg's Python. Not seen by `connection.queries` (nor by tests that
+    count queries)."""
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table(model)} ({', '.join(columns.names)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(list(columns.values(row.values())))
+
+
+def update_rows(
+    model: type[models.Model], changes: Sequence[tuple[int, Mapping[str, Any]]]
+) -> None:
+    """Set the given fields of each row, (pk, {attname: value}): one executemany per set."""
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for pk, values in changes:
+        columns = _Columns.of(connection.vendor, model, tuple(values))
+        groups.setdefault(tuple(values), []).append([*columns.values(values.values()), pk])
+    pk_column = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for names, params in groups.items():
+            columns = _Columns.of(connection.vendor, model, names)
+            assignments = ", ".join(f"{name} = %s" for name in columns.names)
+            query = f"UPDATE {table(model)} SET {assignments} WHERE {pk_column} = %s"
+            cursor.executemany(query, params)
+
+
 def insert(instance: models.Model) -> None:
-    """INSERT a new instance, as `save()` would (values prepared by their fields), and set its
-    pk. No signals are sent: only for models nothing listens to."""
+    """INSERT a new instance, as `save()` would, and set its pk."""
     model = type(instance)
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    query = f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(params)})"
-    with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
-            pk_column = connection.ops.quote_name(model._meta.pk.column)
-            cursor.execute(f"{query} RETURNING {pk_column}", params)
-            instance.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(query, params)
-            instance.pk = cursor.lastrowid
+    instance.pk = insert_rows(model, [{f.attname: f.pre_save(instance, True) for f in fields}])[0]
     instance._state.adding = False
     instance._state.db = connection.alias
 
 
 def update(instance: models.Model, names: Sequence[str]) -> None:
     """UPDATE the fields `names` of a stored instance, as `save(update_fields=names)` would."""
-    model = type(instance)
-    fields = [_fields(model)[name] for name in names]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table(model)} SET {assignments} WHERE {pk_column} = %s",
-            [*params, instance.pk],
-        )
+    update_rows(type(instance), [(instance.pk, {name: getattr(instance, name) for name in names})])

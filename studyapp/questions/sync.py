@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple, cast
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from studyapp import sql
@@ -312,7 +312,6 @@ _WRITTEN = (
     "topic_id",
     "retired_at",
 )
-_NEW_CHOICE = ("question_id", "text", "correct", "why_wrong", "position")
 
 
 class _StoredChoice(NamedTuple):
@@ -347,7 +346,7 @@ class _Writes:
 
     Whatever the number of notes: one INSERT of the new questions and one of the new choices,
     one UPDATE per set of fields that changed together, one DELETE per 500 surplus choices
-    (see "SQL" below for why not `bulk_create`).
+    (studyapp/sql.py says why not `bulk_create`: it took 7-9 s for 1,000 notes' questions).
     """
 
     def __init__(
@@ -357,14 +356,12 @@ class _Writes:
         choices: Mapping[int, list[_StoredChoice]],
     ) -> None:
         self.now = now
-        # The one time a sync writes, as the database takes it (see "SQL" below).
-        self.stamp = connection.ops.adapt_datetimefield_value(now)
         self.topics = topics
         self.choices = choices
         self.new: list[tuple[dict[str, Any], GeneratedQuestion]] = []
         self.question_updates: list[tuple[int, dict[str, Any]]] = []
         self.choice_updates: list[tuple[int, dict[str, Any]]] = []
-        self.new_choices: list[tuple[Any, ...]] = []
+        self.new_choices: list[dict[str, Any]] = []
         self.surplus_choices: list[int] = []
         self.changed_ids: list[int] = []
         self.updated = 0
@@ -391,7 +388,7 @@ class _Writes:
                 new = {
                     "uid": plan.uids[generated.key],
                     "note_id": note_id,
-                    "created_at": self.stamp,
+                    "created_at": self.now,
                 }
                 self.new.append(({**new, **fields}, generated))
             else:
@@ -399,7 +396,7 @@ class _Writes:
         kept = {plan.rows.get(q.key) for q in questions}
         for row in rows:
             if not row.retired and row.pk not in kept:
-                self.question_updates.append((row.pk, {"retired_at": self.stamp}))
+                self.question_updates.append((row.pk, {"retired_at": self.now}))
                 self.retired += 1
 
     def question(
@@ -411,7 +408,7 @@ class _Writes:
     ) -> None:
         """Gather what makes a stored question the generated one; nothing if it already is."""
         if stored["answer_key"] != generated.answer_key:
-            fields["changed_at"] = self.stamp
+            fields["changed_at"] = self.now
             self.changed_ids.append(pk)
         dirty = {name: value for name, value in fields.items() if stored.get(name) != value}
         if dirty:
@@ -442,7 +439,7 @@ class _Writes:
             row = row if row is not None else (free.pop(0) if free else None)
             values = {"text": text, "correct": correct, "why_wrong": why, "position": position}
             if row is None:
-                self.new_choices.append((question_id, text, correct, why, position))
+                self.new_choices.append({"question_id": question_id, **values})
             elif dirty := {k: v for k, v in values.items() if getattr(row, k) != v}:
                 self.choice_updates.append((row.pk, dirty))
         self.surplus_choices += [c.pk for c in free]
@@ -450,17 +447,27 @@ class _Writes:
 
     def save(self) -> None:
         """Write everything gathered."""
-        pks = _insert_questions([fields for fields, _generated in self.new], self.now)
+        pks = sql.insert_rows(Question, [fields for fields, _generated in self.new])
         for pk, (_fields, generated) in zip(pks, self.new, strict=True):
             self.new_choices += [
-                (pk, c.text, c.correct, c.why_wrong, position)
+                _choice(pk, c.text, c.correct, c.why_wrong, position)
                 for position, c in enumerate(generated.choices)
             ]
-        _update(Question, self.question_updates)
-        _update(Choice, self.choice_updates)
-        _insert(Choice, _NEW_CHOICE, self.new_choices)
+        sql.update_rows(Question, self.question_updates)
+        sql.update_rows(Choice, self.choice_updates)
+        sql.insert_rows(Choice, self.new_choices, pks=False)
         for start in range(0, len(self.surplus_choices), 500):
             Choice.objects.filter(pk__in=self.surplus_choices[start : start + 500]).delete()
+
+
+def _choice(question_id: int, text: str, correct: bool, why: str, position: int) -> dict[str, Any]:
+    return {
+        "question_id": question_id,
+        "text": text,
+        "correct": correct,
+        "why_wrong": why,
+        "position": position,
+    }
 
 
 def _fields(generated: GeneratedQuestion, position: int, topic_id: int | None) -> dict[str, Any]:
@@ -486,59 +493,3 @@ def _write_choices(question: Question, old: list[Choice], generated: GeneratedQu
     changed = writes.choices_of(question.pk, stored, generated)
     writes.save()
     return changed
-
-
-# --- SQL -------------------------------------------------------------------------------------
-# Not `bulk_create` / `bulk_update`: with the same plan, writing 1,000 notes' questions (34,000
-# questions, 139,000 choices) through them took 7-9 s on SQLite, these statements 1.3 s. Most of
-# that is Python: a model instance per row, every value prepared by its field, and a CASE WHEN
-# per row in each `bulk_update` batch. Values are passed as the database takes them: str, int,
-# bool, None, and the sync's time as `connection.ops` prepares it (`_Writes.stamp`).
-
-
-def _insert_questions(new: Sequence[Mapping[str, Any]], now: datetime) -> list[int]:
-    """INSERT the new questions; their pks, in order."""
-    if not new:
-        return []
-    names = list(new[0])
-    _insert(Question, names, [tuple(fields[name] for name in names) for fields in new])
-    # The rows this sync created: its notes' questions with its time. Matched by uid.
-    notes = {fields["note_id"] for fields in new}
-    created = Question.objects.filter(note_id__in=notes, created_at=now)
-    pks = dict(created.values_list("uid", "pk"))
-    return [pks[fields["uid"]] for fields in new]
-
-
-def _insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT `rows` (values of the fields `names`, in that order) in one statement."""
-    if not rows:
-        return
-    columns = ", ".join(_column(model, name) for name in names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # psycopg's executemany spends ~18 µs of Python a row (2.5 s for 140,000 choices);
-            # COPY takes 0.4 s. It does not show in `connection.queries`.
-            with cursor.copy(f"COPY {sql.table(model)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(names))
-        statement = f"INSERT INTO {sql.table(model)} ({columns}) VALUES ({marks})"  # noqa: S608
-        cursor.executemany(statement, rows)
-
-
-def _update(model: type[models.Model], changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
-    """Set the given fields of each row (pk, {field: value}): one executemany per set of fields."""
-    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-    for pk, values in changes:
-        groups.setdefault(tuple(values), []).append((*values.values(), pk))
-    pk_column = _column(model, model._meta.pk.name)
-    with connection.cursor() as cursor:
-        for names, rows in groups.items():
-            assignments = ", ".join(f"{_column(model, name)} = %s" for name in names)
-            statement = f"UPDATE {sql.table(model)} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
-            cursor.executemany(statement, rows)
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
