@@ -139,7 +139,8 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
             import os, sys, time
             from studyapp import bulk
             def work(_):
-                print(os.getpid(), flush=True)
+                # One write: a line two workers print at once must not interleave.
+                os.write(1, f"{os.getpid()}\\n".encode())
                 time.sleep(60)
             with bulk.forked_map(work, range(4), min_per_worker=1, chunksize=1) as results:
                 list(results)
