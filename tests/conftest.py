@@ -22,6 +22,20 @@ def in_ci() -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Per-process caches start empty in every test (studyapp/questions/version.py).
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_question_caches() -> Iterator[None]:
+    from studyapp.questions.version import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()
+
+
+# ---------------------------------------------------------------------------------------------
 # Harness: which database a test belongs to, and "no silent skips under CI".
 # ---------------------------------------------------------------------------------------------
 

@@ -192,3 +192,55 @@ def test_an_inserted_log_and_an_updated_card_read_back_through_the_orm(learner, 
     stored = ReviewLog.objects.get(pk=log.pk)
     assert fields(stored, queries.LOG_FIELDS) == fields(log, queries.LOG_FIELDS)
     assert stored.memory_after == later and stored.moves_schedule is True
+
+
+def test_a_day_of_answers_adds_up_as_the_orm_does(learner, note) -> None:
+    from studyapp.review import services
+    from studyapp.review.services import Scope
+    from tests.study_data import right_numbers, show
+
+    for i in range(6):
+        make_question(note, f"Question {i}?", line=i)
+    start, end = NOW - timedelta(hours=1), NOW + timedelta(hours=1)
+    answer_right(learner, start - timedelta(minutes=5), "good")  # the day before: left out
+    for minutes, grade in enumerate(["easy", "good", "good", "hard"]):
+        answer_right(learner, NOW + timedelta(minutes=minutes), grade)
+    # A cram answer that leaves the schedule alone, and an answer undone.
+    cram_at = NOW + timedelta(minutes=10)
+    shown = show(learner, cram_at, Scope("amazon-ecs")).shown
+    assert shown is not None
+    crammed = services.answer(
+        learner, shown.token, right_numbers(shown.question, learner), False, cram_at
+    )
+    assert crammed.status == "recorded"
+    undone = answer_right(learner, NOW + timedelta(minutes=20), "good")
+    assert undone.log is not None
+    services.undo(learner, undone.log.pk, NOW + timedelta(minutes=21))
+
+    day = queries.day_of_answers(learner.pk, start, end)
+
+    logs = ReviewLog.objects.filter(
+        learner=learner, reviewed_at__gte=start, reviewed_at__lt=end
+    ).effective()
+    moved = logs.filter(moves_schedule=True)
+    assert day.done == moved.count()
+    assert day.new_done == moved.filter(stage="new").count()
+    assert day.reviews_done == moved.filter(stage="review").count()
+    assert day.last_log_id == max(logs.values_list("pk", flat=True))
+    assert sorted(day.moved) == sorted(
+        set(moved.values_list("question_id", "question__note_id", "question__line"))
+    )
+    # The scenario has some of each, so the comparison means something.
+    assert day.done > day.new_done > 0 and logs.filter(moves_schedule=False).exists()
+    assert logs.count() < ReviewLog.objects.filter(learner=learner).count()
+
+
+def test_a_day_without_answers_is_empty(learner) -> None:
+    day = queries.day_of_answers(learner.pk, NOW, NOW + timedelta(days=1))
+    assert (day.done, day.new_done, day.reviews_done, day.last_log_id, day.moved) == (
+        0,
+        0,
+        0,
+        None,
+        [],
+    )

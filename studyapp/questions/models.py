@@ -82,3 +82,14 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class BankVersion(models.Model):
+    """One row whose token changes with every change to the question bank (and the notes and
+    topics its questions show), so a process can keep questions in memory and know when they
+    are stale: see studyapp/questions/version.py."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

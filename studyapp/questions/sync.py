@@ -29,6 +29,7 @@ from studyapp.notes.importer import slug_for
 from studyapp.notes.models import Note, Topic
 from studyapp.notes.parsed import ParsedNote
 from studyapp.notes.parser import parse_note
+from studyapp.questions import version
 from studyapp.questions.corpus import Corpus
 from studyapp.questions.generator import (
     KINDS,
@@ -85,7 +86,9 @@ def sync_questions(parsed_notes: Mapping[str, ParsedNote]) -> SyncResult:
         for slug, questions in _by_note(notes, generated).items():
             if slug in note_ids:
                 writes.note(note_ids[slug], questions, rows.get(slug, []), plan)
-        writes.save()
+        if writes.save():
+            # Last in the transaction: whoever sees the new version sees these writes too.
+            version.bump()
         if writes.changed_ids:
             # Inside the transaction: learners' cards go back to learning with the new answer.
             answers_changed.send(sender=Question, question_ids=writes.changed_ids, when=now)
@@ -445,8 +448,16 @@ class _Writes:
         self.surplus_choices += [c.pk for c in free]
         return True
 
-    def save(self) -> None:
-        """Write everything gathered."""
+    def save(self) -> bool:
+        """Write everything gathered; whether there was anything to write."""
+        if not (
+            self.new
+            or self.question_updates
+            or self.choice_updates
+            or self.new_choices
+            or self.surplus_choices
+        ):
+            return False
         pks = sql.insert_rows(Question, [fields for fields, _generated in self.new])
         for pk, (_fields, generated) in zip(pks, self.new, strict=True):
             self.new_choices += [
@@ -458,6 +469,7 @@ class _Writes:
         sql.insert_rows(Choice, self.new_choices, pks=False)
         for start in range(0, len(self.surplus_choices), 500):
             Choice.objects.filter(pk__in=self.surplus_choices[start : start + 500]).delete()
+        return True
 
 
 def _choice(question_id: int, text: str, correct: bool, why: str, position: int) -> dict[str, Any]:

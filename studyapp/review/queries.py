@@ -52,32 +52,45 @@ _CHOICE_FIELDS = sql.in_model_order(
 
 
 @dataclass(frozen=True)
-class TodayAnswer:
-    log_id: int
-    moves_schedule: bool
-    stage: str
-    question_id: int
-    note_id: int
-    line: int
+class Day:
+    """What a learner's answers in a period add up to (undo rows and undone answers aside)."""
+
+    done: int  # answers that moved the schedule
+    new_done: int  # of those, first answers of a question (stage "new")
+    reviews_done: int  # of those, reviews (stage "review")
+    last_log_id: int | None  # the latest answer, moving the schedule or not
+    moved: list[tuple[int, int, int]]  # (question, note, line) of each question they moved
 
 
-def effective_answers(learner_id: int, start: datetime, end: datetime) -> list[TodayAnswer]:
-    """The learner's answers in [start, end) that count: not undo rows, not undone.
+def day_of_answers(learner_id: int, start: datetime, end: datetime) -> Day:
+    """The learner's answers in [start, end) that count, summed per question in SQL.
+
+    Per question, not per answer: a learner may answer hundreds of times a day, and every
+    study request asks; one row (and no Python object) per answer cost 2.5 µs each.
 
     `COALESCE(undoes_id, 0) = 0` rather than `undoes_id IS NULL`: see
     ReviewLogQuerySet.effective() for why SQLite needs it that way.
     """
     query = f"""
-        SELECT l.id, l.moves_schedule, l.stage, l.question_id, q.note_id, q.line
+        SELECT l.question_id, q.note_id, q.line,
+               COUNT(CASE WHEN l.moves_schedule THEN 1 END),
+               COUNT(CASE WHEN l.moves_schedule AND l.stage = %s THEN 1 END),
+               COUNT(CASE WHEN l.moves_schedule AND l.stage = %s THEN 1 END),
+               MAX(l.id)
         FROM {sql.table(ReviewLog)} l JOIN {sql.table(Question)} q ON q.id = l.question_id
         WHERE l.learner_id = %s AND l.reviewed_at >= %s AND l.reviewed_at < %s
           AND COALESCE(l.undoes_id, 0) = 0
           AND NOT EXISTS (SELECT 1 FROM {sql.table(ReviewLog)} u WHERE u.undoes_id = l.id)
+        GROUP BY l.question_id, q.note_id, q.line
     """
-    found = sql.rows(query, [learner_id, sql.moment(start), sql.moment(end)])
-    return [
-        TodayAnswer(pk, bool(moves), stage, q, n, line) for pk, moves, stage, q, n, line in found
-    ]
+    found = sql.rows(query, ["new", "review", learner_id, sql.moment(start), sql.moment(end)])
+    return Day(
+        done=sum(row[3] for row in found),
+        new_done=sum(row[4] for row in found),
+        reviews_done=sum(row[5] for row in found),
+        last_log_id=max((row[6] for row in found), default=None),
+        moved=[(question, note, line) for question, note, line, moved, *_ in found if moved],
+    )
 
 
 def questions_at(places: Collection[tuple[int, int]]) -> list[tuple[int, int, int]]:

@@ -15,7 +15,6 @@ a token whose card has moved on since (another tab answered it) is shown feedbac
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -28,6 +27,7 @@ from django.urls import reverse
 from studyapp import sql
 from studyapp.questions.generator import shuffle_for
 from studyapp.questions.models import Choice, Question
+from studyapp.questions.version import VersionedCache
 from studyapp.review import queries, scheduling
 from studyapp.review.models import Card, ReviewLog, StudySettings, stage_of
 from studyapp.review.scheduling import CardState, Rating, State
@@ -254,18 +254,17 @@ class _Today:
 
 
 def _today(learner: User, prefs: StudySettings, now: datetime) -> _Today:
-    # Today's answers themselves, not counts: a day holds a few hundred at most, and they also
-    # tell which questions are buried.
     start, end = prefs.day_bounds(now)
-    last = None
-    moved: list[tuple[int, int, int]] = []
-    stages: Counter[str] = Counter()
-    for answer in queries.effective_answers(learner.pk, start, end):
-        last = answer.log_id if last is None else max(last, answer.log_id)
-        if answer.moves_schedule:
-            moved.append((answer.question_id, answer.note_id, answer.line))
-            stages[answer.stage] += 1
-    return _Today(start, end, len(moved), stages["new"], stages["review"], last, _buried(moved))
+    day = queries.day_of_answers(learner.pk, start, end)
+    return _Today(
+        start,
+        end,
+        day.done,
+        day.new_done,
+        day.reviews_done,
+        day.last_log_id,
+        _buried(day.moved),
+    )
 
 
 def progress_step(
@@ -330,9 +329,20 @@ def _pick_due(
     return (_question(pk=card.question_id), card.memory) if card else None
 
 
+# Questions with their note, topic and choices, as the study loop shows and checks them; kept
+# per process while the question bank's version stands (studyapp/questions/version.py).
+# Read-only: nothing here changes a question it loaded, and the same instance serves the next
+# request.
+_questions: VersionedCache[Question] = VersionedCache(size=4096)
+
+
 def _question(*, pk: int | None = None, uid: str | None = None) -> Question:
     # Retired questions too: one retired since it was shown can still be answered.
-    question = queries.question_with_choices(pk=pk, uid=uid)
+    question = _questions.get(
+        ("pk", pk) if pk is not None else ("uid", uid),
+        lambda: queries.question_with_choices(pk=pk, uid=uid),
+        keys=lambda found: (("pk", found.pk), ("uid", found.uid)),
+    )
     if question is None:
         raise Http404("No such question.")
     return question
