@@ -16,6 +16,7 @@ from studyapp.notes.encoding import (
     DecodedText,
     UndecodableError,
     _fix_text,
+    _repair_line,
     decode_note,
     looks_damaged,
     repair_text,
@@ -455,13 +456,35 @@ any_line = st.one_of(
 @given(line=any_line)
 def test_asking_ftfy_only_about_suspect_lines_changes_no_repair(line: str) -> None:
     # The repair skips ftfy for lines its own heuristic finds clean: ftfy must agree.
-    assert _fix_text(line, {}) == ftfy.fix_text(line, _FTFY)
+    assert _fix_text.__wrapped__(line) == ftfy.fix_text(line, _FTFY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=any_line, codepage=st.sampled_from([0, 1]))
+def test_a_kept_line_repair_is_the_repair_worked_out_afresh(line: str, codepage: int) -> None:
+    # Repairs are kept per process, by line and code page (and by text for ftfy): what is
+    # kept must be what the line gives, whichever code page asked first.
+    for number in (codepage, 1 - codepage, codepage):
+        assert _repair_line(line, number) == _repair_line.__wrapped__(line, number)
+        assert _fix_text(line) == _fix_text.__wrapped__(line)
+
+
+def test_a_note_decodes_the_same_with_its_lines_kept_or_not() -> None:
+    data = damage(SAMPLE, "cp1254").encode()
+    _repair_line.cache_clear()
+    _fix_text.cache_clear()
+    first = decode_note(data)
+
+    assert decode_note(data) == first
+    assert first.text == SAMPLE
 
 
 def test_a_line_damaged_the_same_way_in_both_code_pages_is_repaired_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asked: list[str] = []
+    _repair_line.cache_clear()
+    _fix_text.cache_clear()
     real_fix_text = ftfy.fix_text
     monkeypatch.setattr(
         ftfy, "fix_text", lambda text, *a: asked.append(text) or real_fix_text(text, *a)

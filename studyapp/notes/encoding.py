@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-125x" codecs used below)
@@ -168,17 +169,20 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 
-def _fix_text(text: str, memo: dict[str, str]) -> str:
+# Lines (and texts handed to ftfy) whose repair is kept per process: a few MB at most.
+_LINES_KEPT = 1 << 14
+
+
+@lru_cache(maxsize=_LINES_KEPT)
+def _fix_text(text: str) -> str:
     """`ftfy.fix_text` with `_FTFY`, run only where it can change the text, once per text."""
     # ftfy only touches text its own mojibake heuristic (`is_bad`) flags, and ASCII never is
     # flagged; asking first skips fix_text's per-call set-up, most of the cost on clean lines.
+    # Kept per process (the function is pure): both code pages hand ftfy mostly the same
+    # lines, and the notes of one collection repeat lines (table rows, emoji headings).
     if text.isascii() or not ftfy.badness.is_bad(text):
         return text
-    # Both code pages hand ftfy mostly the same lines (a line with no lost bytes reads the
-    # same in either), so `memo`, kept for one text, halves the work on a damaged note.
-    if text not in memo:
-        memo[text] = ftfy.fix_text(text, _FTFY)
-    return memo[text]
+    return ftfy.fix_text(text, _FTFY)
 
 
 @dataclass(frozen=True)
@@ -213,15 +217,14 @@ def _repair(text: str) -> tuple[str, str | None, int]:
     # Lost bytes are only guessed back when the text already shows mojibake: a clean Turkish
     # "hâlâ”" would otherwise read as "â" + lost byte + "”" and become "hâl❔".
     restore = looks_damaged(text)
-    memo: dict[str, str] = {}
     # Without lost bytes to restore the code page plays no part: repair only once, and when
     # that changes nothing (a clean note) there is nothing to score either.
-    shared = None if restore else _repair_with(text, _CODECS[0], memo, restore=False)
+    shared = None if restore else _repair_with(text, _CODECS[0], restore=False)
     if shared == text:
         return text, None, 0
     results = []
     for order, codec in enumerate(_CODECS):
-        candidate = _repair_with(text, codec, memo, restore=True) if shared is None else shared
+        candidate = _repair_with(text, codec, restore=True) if shared is None else shared
         explains = _explains(codec, text, candidate)
         # Least damage left wins; then the code page whose characters make up the mojibake
         # (the seed note's "ğ" only exists in 1254); then the likelier code page.
@@ -234,7 +237,7 @@ def _repair(text: str) -> tuple[str, str | None, int]:
     return repaired, name, lost
 
 
-def _repair_with(text: str, codec: _Codec, memo: dict[str, str], *, restore: bool) -> str:
+def _repair_with(text: str, codec: _Codec, *, restore: bool) -> str:
     out = []
     # Line by line, as ftfy itself works: a line that resists repair cannot spoil the others.
     for line in text.split("\n"):
@@ -243,24 +246,28 @@ def _repair_with(text: str, codec: _Codec, memo: dict[str, str], *, restore: boo
             # `_restore_lost_bytes` (the code pages' runs are non-ASCII) can change them.
             out.append(line)
             continue
-        fixed = _repair_line(line, codec, memo) if restore else _fix_text(line, memo)
+        fixed = _repair_line(line, _CODECS.index(codec)) if restore else _fix_text(line)
         # Never change the number of lines: line numbers must keep pointing into the file.
         out.append(line if "\n" in fixed or "\r" in fixed else fixed)
     return "\n".join(out)
 
 
-def _repair_line(line: str, codec: _Codec, memo: dict[str, str]) -> str:
+@lru_cache(maxsize=_LINES_KEPT)
+def _repair_line(line: str, codec_number: int) -> str:
+    """One damaged line repaired for the code page `_CODECS[codec_number]` (pure, so kept:
+    a collection's notes share lines, and a damaged note sends each line through twice)."""
+    codec = _CODECS[codec_number]
     restored = _restore_lost_bytes(line, codec)
-    fixed = _fix_text(restored.with_bytes, memo)
+    fixed = _fix_text(restored.with_bytes)
     if restored.with_bytes != line and _C1.search(fixed):
         # ftfy left a restored byte undecoded (it judged the line clean, or the line mixes
         # code pages): use the characters we chose for the lost bytes directly.
-        fixed = _fix_text(restored.direct, memo)
+        fixed = _fix_text(restored.direct)
     if looks_damaged(fixed):
         # ftfy repairs a line only if all of it decodes, or in pieces it finds convincing; a
         # letter that lost its second byte ("Ä" + lost 0x8D, for "č") can spoil both. Then
         # decoding every complete sequence on its own does better.
-        piecewise = _fix_text(restored.decoded, memo)
+        piecewise = _fix_text(restored.decoded)
         if _damage(piecewise) < _damage(fixed):
             fixed = piecewise
     return fixed
