@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import markdown
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from studyapp.notes import rendering
 from studyapp.notes.parsed import Topic
-from studyapp.notes.rendering import _QuickInlineProcessor, render_note, topic_anchors
+from studyapp.notes.parser import parse_note
+from studyapp.notes.rendering import (
+    _BlockLevel,
+    _build_markdown,
+    _QuickInlineProcessor,
+    render_note,
+    topic_anchors,
+)
 
 NOTE = """\
 # 📘 Amazon ECS – Elastic Container Service
@@ -261,3 +272,66 @@ def test_skipping_texts_no_inline_pattern_can_match_changes_no_html(parts: list[
 @given(text=st.text())
 def test_skipping_texts_changes_no_html_of_any_text(text: str) -> None:
     assert quick_markdown().convert(text) == plain_markdown().convert(text)
+
+
+def test_the_block_level_look_up_is_kept_per_tag() -> None:
+    md, _markers = _build_markdown()
+    assert md.is_block_level.__self__.__class__ is _BlockLevel  # type: ignore[attr-defined]
+
+
+# Headings as notes write them and as toc must number them: repeated titles, titles that
+# end like toc's own suffixes ("Intro_1"), markup and entities in titles, a [TOC] paragraph,
+# raw HTML headings with and without ids, and setext headings.
+HEADING_TOKENS = [
+    *["\n# ", "\n## ", "\n### ", "\n#### ", "\n\n", "\n", " ", "Intro", "Intro_1", "intro-2"],
+    *["Launch Types", "`code`", "*em*", "**strong**", "&amp;", "&", "📘", "Amazon ECS 0001"],
+    *["\n\n[TOC]\n\n", "[TOC]", "\n<h2>Raw</h2>\n", '\n<h3 id="intro">Raw id</h3>\n'],
+    *["\n===\n", "\n---\n", "\n- item", "\n| a | b |\n|---|---|\n| c | d |\n"],
+    *["\n```\n# no\n```\n"],
+    *["[link](https://x.y)", "<b>b</b>", "x_1_2", "\n    # indented\n"],
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.sampled_from(HEADING_TOKENS), max_size=40))
+@example(["\n## ", "Intro", "\n## ", "Intro", "\n## ", "Intro_1"])
+@example(["\n\n[TOC]\n\n", "\n## ", "Intro"])
+@example(["\n# ", "**strong**", " ", "&amp;", '\n<h3 id="intro">Raw id</h3>\n', "\n## ", "Intro"])
+def test_the_lean_processors_change_no_html(parts: list[str]) -> None:
+    text = "".join(parts)
+    lean, _markers = _build_markdown()
+    full, _markers = _build_markdown(lean=False)
+    assert lean.convert(text) == full.convert(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text())
+def test_the_lean_processors_change_no_html_of_any_text(text: str) -> None:
+    lean, _markers = _build_markdown()
+    full, _markers = _build_markdown(lean=False)
+    assert lean.convert(text) == full.convert(text)
+
+
+def test_notes_render_the_same_with_the_lean_processors() -> None:
+    # Whole notes, with their topic ids and signal classes placed: content/ as imported.
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("content").glob("*.md")):
+        parsed = parse_note(path.read_bytes(), str(path))
+        ids = topic_anchors(parsed.topics)
+        anchors = {t.line: a for t, a in zip(parsed.topics, ids, strict=True)}
+        signals = [s.line for s in parsed.signals]
+        lean = render_note(parsed.text, anchors=anchors, signal_lines=signals)
+        with _full_markdown():
+            full = render_note(parsed.text, anchors=anchors, signal_lines=signals)
+        assert lean == full, path.name
+
+
+@contextmanager
+def _full_markdown() -> Iterator[None]:
+    """render_note in this thread with python-markdown's own processors."""
+    saved = rendering._local.__dict__.copy()
+    rendering._local.markdown, rendering._local.markers = _build_markdown(lean=False)
+    try:
+        yield
+    finally:
+        rendering._local.__dict__.clear()
+        rendering._local.__dict__.update(saved)
