@@ -88,6 +88,17 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The study card only (templates/jinja2/review/): see studyapp/jinja.py for why.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "studyapp.jinja.environment",
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
 ]
 
 SQLITE_PATH = Path(os.environ.get("STUDYAPP_SQLITE_PATH", BASE_DIR / "db.sqlite3"))

@@ -25,3 +25,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _SQLITE_TEST_DIR = tempfile.mkdtemp(prefix="studyapp-test-db-")
     atexit.register(shutil.rmtree, _SQLITE_TEST_DIR, ignore_errors=True)
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(_SQLITE_TEST_DIR, "test.sqlite3")}
+
+# A misspelt name in the study card's Jinja2 templates fails a test instead of rendering empty.
+import jinja2  # noqa: E402
+
+TEMPLATES[1]["OPTIONS"]["undefined"] = jinja2.StrictUndefined  # noqa: F405

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Literal
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 
 from studyapp import sql
+from studyapp.links import reverse_once
 from studyapp.questions.generator import shuffle_for
 from studyapp.questions.models import Choice, Question
 from studyapp.questions.version import VersionedCache
@@ -106,10 +106,10 @@ class Scope:
 
     def url(self) -> str:
         if self.topic_anchor:
-            return reverse("review:cram_topic", args=[self.note_slug, self.topic_anchor])
+            return reverse_once("review:cram_topic", self.note_slug, self.topic_anchor)
         if self.note_slug:
-            return reverse("review:cram_note", args=[self.note_slug])
-        return reverse("review:study")
+            return reverse_once("review:cram_note", self.note_slug)
+        return reverse_once("review:study")
 
     def questions(self) -> QuerySet[Question]:
         found = Question.objects.filter(retired_at__isnull=True)

@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -31,11 +33,13 @@ LOCAL_LEARNER = "learner"
 
 
 def _render_step(request: HttpRequest, step: Step, status: int = 200) -> HttpResponse:
-    context: dict[str, Any] = {"step": step}
+    # The card is a Jinja2 template (studyapp/jinja.py says why); the page around it is not.
+    card = render_to_string("review/_card.html", {"step": step}, request, using="jinja2")
+    if request.htmx:
+        return HttpResponse(card, status=status)
+    context: dict[str, Any] = {"step": step, "card": mark_safe(card)}  # noqa: S308 (escaped by Jinja2)
     if step.scope.is_cram:
         context["scope_title"] = _scope_title(step.scope)
-    if request.htmx:
-        return render(request, "review/_card.html", context, status=status)
     return render(request, "review/study.html", context, status=status)
 
 

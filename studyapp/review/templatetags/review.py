@@ -1,13 +1,11 @@
-"""Template tags for the study card, and for other pages to lead into study."""
+"""Template tags other pages use to lead into study."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from studyapp.review.services import Scope, progress_step
@@ -33,19 +31,3 @@ def study_start(context: template.Context) -> dict[str, Any]:
         "step": step,
     }
 
-
-@register.simple_tag(takes_context=True)
-def card_url(context: template.Context, name: str, *args: Any) -> str:
-    """`{% url %}` for the study card, reversed once per process: reverse() took 28 µs, and
-    every card has one to three links, on the path learners take thousands of times a day.
-
-    A URL depends only on the URLconf, the script prefix, the name and the arguments, so those
-    are the cache's key (no app namespace here is mounted twice, so current_app plays no part).
-    """
-    urlconf = getattr(context.get("request"), "urlconf", None)
-    return _reversed(urlconf, get_script_prefix(), name, args)
-
-
-@lru_cache(maxsize=4096)
-def _reversed(urlconf: str | None, prefix: str, name: str, args: tuple[Any, ...]) -> str:
-    return reverse(name, urlconf=urlconf, args=args)
