@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from studyapp.notes.models import Note, Topic
+from studyapp.questions import study_order
 from studyapp.questions.models import Choice, Question
 from studyapp.review import services
 from studyapp.review.services import Scope
@@ -85,6 +86,8 @@ def make_question(
         )
         for index, (text, correct) in enumerate(texts)
     )
+    study_order.renumber()  # as the question bank's sync does after its writes
+    question.refresh_from_db(fields=["study_order"])
     return question
 
 

@@ -50,12 +50,25 @@ class Question(models.Model):
     )
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # Where the question comes among current ones for a learner who has not seen it: note by
+    # note (slug), topic by topic, then as in its note. Numbered by the sync (study_order.py),
+    # so the study loop's "next new question" walks an index instead of sorting the bank.
+    study_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["note", "position", "pk"]
-        indexes = [models.Index(fields=["note", "retired_at", "position"])]
+        indexes = [
+            models.Index(fields=["note", "retired_at", "position"]),
+            # Today's buried siblings: the questions at a (note, line) place.
+            models.Index(fields=["note", "line"], name="question_place"),
+            models.Index(
+                fields=["study_order"],
+                name="question_study_order",
+                condition=models.Q(retired_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.stem

@@ -29,7 +29,7 @@ from studyapp.notes.importer import slug_for
 from studyapp.notes.models import Note, Topic
 from studyapp.notes.parsed import ParsedNote
 from studyapp.notes.parser import parse_note
-from studyapp.questions import version
+from studyapp.questions import study_order, version
 from studyapp.questions.corpus import Corpus
 from studyapp.questions.generator import (
     KINDS,
@@ -86,7 +86,10 @@ def sync_questions(parsed_notes: Mapping[str, ParsedNote]) -> SyncResult:
         for slug, questions in _by_note(notes, generated).items():
             if slug in note_ids:
                 writes.note(note_ids[slug], questions, rows.get(slug, []), plan)
-        if writes.save():
+        wrote = writes.save()
+        # Topics may have moved in the notes' own import even when no question changed.
+        renumbered = study_order.renumber()
+        if wrote or renumbered:
             # Last in the transaction: whoever sees the new version sees these writes too.
             version.bump()
         if writes.changed_ids:

@@ -189,15 +189,13 @@ def first_due_card(
 
 
 def first_new_question_id(learner_id: int, buried: Collection[int]) -> int | None:
-    """The next new question: note by note (by slug, lowercase, so every database sorts it
-    alike), topic by topic, in the order the questions come in their note."""
+    """The next new question in study order (studyapp/questions/study_order.py): the first
+    in the index on `study_order` that the learner has not studied."""
     new_where, params = _new_where(learner_id, buried)
     query = f"""
         SELECT q.id FROM {sql.table(Question)} q
-        JOIN {sql.table(Note)} n ON n.id = q.note_id
-        LEFT JOIN {sql.table(Topic)} t ON t.id = q.topic_id
         {new_where}
-        ORDER BY n.slug, t.position IS NULL, t.position, q.position, q.id
+        ORDER BY q.study_order, q.id
         LIMIT 1
     """
     found = sql.rows(query, params)

@@ -1,0 +1,34 @@
+"""The order in which a learner meets new questions, kept in `Question.study_order`.
+
+Note by note (by slug: slugs are lowercase, so every database sorts them alike), topic by topic
+(questions outside any topic after the note's topics), then in the order they come in their
+note. Stored rather than sorted per request: the study loop asks for the next new question on
+almost every step, and sorting a bank of 33,800 questions (1,000 notes) took 14 ms each time;
+walking the partial index on `study_order` stops at the first question the learner has not
+studied.
+"""
+
+from __future__ import annotations
+
+from studyapp import sql
+from studyapp.notes.models import Note, Topic
+from studyapp.questions.models import Question
+
+
+def renumber() -> int:
+    """Number the current questions in study order; how many numbers changed.
+
+    Only rows whose number changes are written (none when nothing moved), so an unchanged
+    re-import writes nothing. Call it inside the transaction that changed the questions.
+    """
+    query = f"""
+        SELECT q.id, q.study_order, ROW_NUMBER() OVER (
+            ORDER BY n.slug, t.position IS NULL, t.position, q.position, q.id)
+        FROM {sql.table(Question)} q
+        JOIN {sql.table(Note)} n ON n.id = q.note_id
+        LEFT JOIN {sql.table(Topic)} t ON t.id = q.topic_id
+        WHERE q.retired_at IS NULL
+    """
+    changes = [(pk, {"study_order": new}) for pk, old, new in sql.rows(query, []) if old != new]
+    sql.update_rows(Question, changes)
+    return len(changes)
