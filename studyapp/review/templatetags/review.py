@@ -30,4 +30,3 @@ def study_start(context: template.Context) -> dict[str, Any]:
         "local_mode": settings.LOCAL_MODE,
         "step": step,
     }
-
