@@ -10,6 +10,8 @@ studied.
 
 from __future__ import annotations
 
+from django.db import connection
+
 from studyapp import sql
 from studyapp.notes.models import Note, Topic
 from studyapp.questions.models import Question
@@ -18,17 +20,30 @@ from studyapp.questions.models import Question
 def renumber() -> int:
     """Number the current questions in study order; how many numbers changed.
 
-    Only rows whose number changes are written (none when nothing moved), so an unchanged
-    re-import writes nothing. Call it inside the transaction that changed the questions.
+    Only rows whose number changes are written, and none when nothing moved, so an unchanged
+    re-import writes nothing. One UPDATE … FROM for all of them, not a statement per row:
+    33,800 single-row updates took seconds through psycopg. Call it inside the transaction
+    that changed the questions.
     """
-    query = f"""
-        SELECT q.id, q.study_order, ROW_NUMBER() OVER (
-            ORDER BY n.slug, t.position IS NULL, t.position, q.position, q.id)
-        FROM {sql.table(Question)} q
+    table = sql.table(Question)
+    ranked = f"""
+        SELECT q.id AS id, ROW_NUMBER() OVER (
+            ORDER BY n.slug, t.position IS NULL, t.position, q.position, q.id) AS number
+        FROM {table} q
         JOIN {sql.table(Note)} n ON n.id = q.note_id
         LEFT JOIN {sql.table(Topic)} t ON t.id = q.topic_id
         WHERE q.retired_at IS NULL
     """
-    changes = [(pk, {"study_order": new}) for pk, old, new in sql.rows(query, []) if old != new]
-    sql.update_rows(Question, changes)
-    return len(changes)
+    moved = "(question.study_order IS NULL OR question.study_order <> ranked.number)"
+    [(changed,)] = sql.rows(
+        f"SELECT COUNT(*) FROM {table} question JOIN ({ranked}) ranked"
+        f" ON question.id = ranked.id WHERE {moved}",
+        [],
+    )
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS question SET study_order = ranked.number"
+                f" FROM ({ranked}) AS ranked WHERE question.id = ranked.id AND {moved}"
+            )
+    return int(changed)
