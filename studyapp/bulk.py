@@ -70,13 +70,18 @@ def forked_map(
             # would otherwise walk, and so write to, every object it inherited, copying the
             # parent's memory page by page (1.2 s of CPU across an import of 1,000 notes).
             # The parent gets them back at once.
-            gc.freeze()
+            # Not when something else froze objects already (a preloading server): unfreeze
+            # would hand its objects back to the collector too.
+            freeze = gc.get_freeze_count() == 0
+            if freeze:
+                gc.freeze()
             try:
                 results = pool.map(
                     _run, itertools.repeat(number), range(len(items)), chunksize=chunksize
                 )
             finally:
-                gc.unfreeze()
+                if freeze:
+                    gc.unfreeze()
             yield results
         finally:
             pool.shutdown(cancel_futures=True)

@@ -15,6 +15,7 @@ are deferred (loaded on access) as with `.only()`, never silently empty.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,17 +83,24 @@ def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     # Otherwise straight to the driver: Django's cursor wrapper cost 8 µs a query, more than
     # SQLite took to run most of these, and a study step runs about ten. What the wrapper
     # does that matters is kept: connecting, refusing a broken transaction, Django's errors.
+    db.close_if_health_check_failed()  # conn_health_checks: a dropped connection reconnects
     db.ensure_connection()
+    db.validate_thread_sharing()
     db.validate_no_broken_transaction()
     with db.wrap_database_errors:
         return db.connection.execute(_native(db.vendor, sql), params).fetchall()
 
 
+# Django's own (django/db/backends/sqlite3/base.py): "%s" not preceded by "%".
+_FORMAT_QMARK = re.compile(r"(?<!%)%s")
+
+
 @lru_cache(maxsize=1024)
 def _native(vendor: str, sql: str) -> str:
-    """The query in the driver's own placeholders: SQLite's "?" for Django's "%s"."""
+    """The query in the driver's own placeholders, as Django's SQLite cursor converts it:
+    "?" for "%s", "%" for "%%". psycopg takes "%s" and "%%" itself."""
     if vendor == "sqlite":
-        return sql.replace("%s", "?")
+        return _FORMAT_QMARK.sub("?", sql).replace("%%", "%")
     return sql
 
 
@@ -231,6 +239,18 @@ def update_rows(
             assignments = ", ".join(f"{name} = %s" for name in columns.names)
             query = f"UPDATE {table(model)} SET {assignments} WHERE {pk_column} = %s"
             cursor.executemany(query, params)
+
+
+def delete_rows(model: type[models.Model], pks: Sequence[int]) -> None:
+    """DELETE rows by pk, 500 at a time: no signals, no cascade, so only for rows that
+    nothing points at."""
+    pk_column = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), 500):
+            batch = list(pks[start : start + 500])
+            cursor.execute(
+                f"DELETE FROM {table(model)} WHERE {pk_column} IN ({placeholders(batch)})", batch
+            )
 
 
 def insert(instance: models.Model) -> None:

@@ -244,3 +244,25 @@ def test_a_day_without_answers_is_empty(learner) -> None:
         None,
         [],
     )
+
+
+def test_placeholders_convert_as_djangos_sqlite_cursor_does() -> None:
+    from studyapp.sql import _native
+
+    query = "SELECT %s, '%%s', 'x%%' WHERE a = %s"
+    assert _native("sqlite", query) == "SELECT ?, '%s', 'x%' WHERE a = ?"
+    assert _native("postgresql", query) == query
+
+
+@pytest.mark.postgres  # SQLite has no server to drop a connection (its is_usable() is True)
+@pytest.mark.django_db(transaction=True)
+def test_a_read_reconnects_when_the_connection_was_dropped() -> None:
+    # conn_health_checks: a connection the database dropped is replaced, not a 500.
+    from django.db import connection
+
+    from studyapp import sql
+
+    assert sql.rows("SELECT 1", []) == [(1,)]
+    connection.connection.close()  # as a restarted database server leaves it
+    connection.health_check_done = False  # a new request: Django checks before the first use
+    assert sql.rows("SELECT 1", []) == [(1,)]

@@ -90,15 +90,20 @@ def test_an_orm_save_of_a_choice_makes_the_held_question_stale() -> None:
     assert "AWS Fargate" in texts and "Fargate" not in texts
 
 
-def test_a_note_renamed_through_the_orm_shows_its_new_title() -> None:
-    note = make_note("amazon-ecs", "Amazon ECS")
-    question = make_question(note, "Which launch type?", "Fargate")
-    assert services._question(pk=question.pk).note.title == "Amazon ECS"
+def test_a_note_renamed_by_an_import_shows_its_new_title(notes_dir: Path) -> None:
+    # A title alone changes no question: the version moves once the import run ends.
+    _import(notes_dir)
+    question = Question.objects.filter(note__slug="amazon-ecs", retired_at__isnull=True).first()
+    title = services._question(pk=question.pk).note.title
 
-    note.title = "Amazon Elastic Container Service"
-    note.save()
+    text = Note.objects.get(slug="amazon-ecs").source_text
+    heading = next(line for line in text.splitlines() if line.startswith("# "))
+    (notes_dir / "amazon-ecs.md").write_text(
+        text.replace(heading, heading + " (renamed)"), encoding="utf-8"
+    )
+    _import(notes_dir)
 
-    assert services._question(pk=question.pk).note.title == "Amazon Elastic Container Service"
+    assert services._question(pk=question.pk).note.title == title + " (renamed)"
 
 
 def test_the_cache_keeps_a_value_under_each_of_its_keys_until_the_version_changes(
@@ -165,3 +170,15 @@ def test_a_sync_that_writes_bumps_the_version_itself(notes_dir: Path) -> None:
 
     assert Question.objects.get(pk=question.pk).stem == question.stem
     assert version.current() != before
+
+
+def test_links_with_long_arguments_are_reversed_but_not_kept() -> None:
+    # Scopes are posted back by the browser: a long one must not grow the process's memory.
+    from studyapp import links
+
+    links._reversed.cache_clear()
+    assert links.reverse_once("review:cram_note", "amazon-ecs").endswith("/amazon-ecs/")
+    long_anchor = "a" * 5000
+    url = links.reverse_once("review:cram_topic", "amazon-ecs", long_anchor)
+    assert url.endswith(long_anchor + "/")
+    assert links._reversed.cache_info().currsize == 1

@@ -53,6 +53,8 @@ class Question(models.Model):
     # Where the question comes among current ones for a learner who has not seen it: note by
     # note (slug), topic by topic, then as in its note. Numbered by the sync (study_order.py),
     # so the study loop's "next new question" walks an index instead of sorting the bank.
+    # Only the sync creates questions in the app; one made elsewhere (the shell) stays
+    # unnumbered, first in line on SQLite and last on PostgreSQL, until the next sync.
     study_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
@@ -64,7 +66,7 @@ class Question(models.Model):
             # Today's buried siblings: the questions at a (note, line) place.
             models.Index(fields=["note", "line"], name="question_place"),
             models.Index(
-                fields=["study_order"],
+                fields=["study_order", "id"],  # as first_new_question_id orders by
                 name="question_study_order",
                 condition=models.Q(retired_at__isnull=True),
             ),

@@ -21,25 +21,28 @@ def renumber() -> int:
     """Number the current questions in study order; how many numbers changed.
 
     Only rows whose number changes are written, and none when nothing moved, so an unchanged
-    re-import writes nothing. One UPDATE … FROM for all of them, not a statement per row:
-    33,800 single-row updates took seconds through psycopg. Call it inside the transaction
-    that changed the questions.
+    re-import writes nothing. Call it inside the transaction that changed the questions.
     """
     table = sql.table(Question)
     ranked = f"""
-        SELECT q.id AS id, ROW_NUMBER() OVER (
+        SELECT q.id AS id, q.study_order AS old, ROW_NUMBER() OVER (
             ORDER BY n.slug, t.position IS NULL, t.position, q.position, q.id) AS number
         FROM {table} q
         JOIN {sql.table(Note)} n ON n.id = q.note_id
         LEFT JOIN {sql.table(Topic)} t ON t.id = q.topic_id
         WHERE q.retired_at IS NULL
     """
-    moved = "(question.study_order IS NULL OR question.study_order <> ranked.number)"
-    [(changed,)] = sql.rows(
-        f"SELECT COUNT(*) FROM {table} question JOIN ({ranked}) ranked"
-        f" ON question.id = ranked.id WHERE {moved}",
-        [],
-    )
+    if connection.vendor != "postgresql":
+        # SQLite: the changed rows in one executemany, fast in-process, and on every SQLite
+        # version Django supports (UPDATE … FROM needs 3.33; Django 5.2 takes 3.31).
+        found = sql.rows(ranked, [])
+        changes = [(pk, {"study_order": new}) for pk, old, new in found if old != new]
+        sql.update_rows(Question, changes)
+        return len(changes)
+    # PostgreSQL: one UPDATE … FROM, when anything moved; 33,800 single-row updates took
+    # seconds through psycopg.
+    moved = "(ranked.old IS NULL OR ranked.old <> ranked.number)"
+    [(changed,)] = sql.rows(f"SELECT COUNT(*) FROM ({ranked}) AS ranked WHERE {moved}", [])
     if changed:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -470,8 +470,9 @@ class _Writes:
         sql.update_rows(Question, self.question_updates)
         sql.update_rows(Choice, self.choice_updates)
         sql.insert_rows(Choice, self.new_choices, pks=False)
-        for start in range(0, len(self.surplus_choices), 500):
-            Choice.objects.filter(pk__in=self.surplus_choices[start : start + 500]).delete()
+        # Nothing points at a choice; plain SQL, as a QuerySet.delete() with receivers listening
+        # (the bank's version) loads every row and signals each.
+        sql.delete_rows(Choice, self.surplus_choices)
         return True
 
 
@@ -506,5 +507,6 @@ def _write_choices(question: Question, old: list[Choice], generated: GeneratedQu
     writes = _Writes(timezone.now(), {}, {})
     stored = [_StoredChoice(c.pk, c.text, c.correct, c.why_wrong, c.position) for c in old]
     changed = writes.choices_of(question.pk, stored, generated)
-    writes.save()
+    if writes.save():
+        version.bump()
     return changed

@@ -331,8 +331,9 @@ def _pick_due(
 
 # Questions with their note, topic and choices, as the study loop shows and checks them; kept
 # per process while the question bank's version stands (studyapp/questions/version.py).
-# Read-only: nothing here changes a question it loaded, and the same instance serves the next
-# request.
+# Read-only, and only the fields question_with_choices loads: the same instances serve every
+# request of the process, so nothing may change them, attach a learner's state to them, or
+# read a deferred field (it would load into the shared instance and stay).
 _questions: VersionedCache[Question] = VersionedCache(size=4096)
 
 

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             model_name="question",
             index=models.Index(
                 condition=models.Q(("retired_at__isnull", True)),
-                fields=["study_order"],
+                fields=["study_order", "id"],
                 name="question_study_order",
             ),
         ),
