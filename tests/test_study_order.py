@@ -36,9 +36,7 @@ def test_questions_are_numbered_note_by_note_topic_by_topic_then_as_in_their_not
         "No topic",
         "Other note",
     ]
-    numbers = list(
-        Question.objects.order_by("study_order").values_list("study_order", flat=True)
-    )
+    numbers = list(Question.objects.order_by("study_order").values_list("study_order", flat=True))
     assert numbers == [1, 2, 3, 4, 5]
 
 
