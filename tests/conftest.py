@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +20,20 @@ def _in_ci() -> bool:
 def in_ci() -> bool:
     """True when the suite runs under CI, where a missing tool is a failure, not a skip."""
     return _in_ci()
+
+
+# ---------------------------------------------------------------------------------------------
+# A copy of content/ to import, and to edit as an author would.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def notes_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for note in (Path(__file__).resolve().parent.parent / "content").glob("*.md"):
+        shutil.copy(note, folder / note.name)
+    return folder
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ to the bank is seen at once, an unchanged bank costs one tiny query per question
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,7 @@ from studyapp.questions.version import VersionedCache
 from studyapp.review import services
 from tests.study_data import make_note, make_question
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def notes_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for note in CONTENT.glob("*.md"):
-        shutil.copy(note, folder / note.name)
-    return folder
 
 
 def _import(folder: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,6 @@ from studyapp.notes.models import Note
 from studyapp.questions.models import Choice, Question
 from studyapp.questions.sync import SyncResult, dry_run_questions, preview_uids, sync_questions
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-
 pytestmark = pytest.mark.django_db
 
 SIMPLE_FUNCTIONS = (
@@ -27,15 +24,6 @@ SIMPLE_FUNCTIONS = (
 MANAGED_KUBERNETES = (
     "| Managed Kubernetes cluster | ❌ ECS is not Kubernetes  | EKS                       |"
 )
-
-
-@pytest.fixture
-def notes_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for note in CONTENT.glob("*.md"):
-        shutil.copy(note, folder / note.name)
-    return folder
 
 
 def _import(folder: Path) -> None:
