@@ -22,19 +22,16 @@ from studyapp.links import reverse_once
 
 def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 (Django's backend passes autoescape=True)
-    env.globals.update(url=reverse_once, localtime=_localtime, date=_date, timeuntil=_timeuntil)
+    env.globals.update(
+        url=reverse_once,
+        localtime=_localtime,
+        # Django's `date` filter and `timeuntil`, for values already localized.
+        date=dateformat.format,
+        timeuntil=timesince.timeuntil,
+    )
     env.filters["linebreaks"] = linebreaks_filter
     return env
 
 
 def _localtime(value: datetime, zone: str) -> datetime:
     return timezone.localtime(value, zoneinfo.ZoneInfo(zone))
-
-
-def _date(value: datetime, format_string: str) -> str:
-    """As Django's `date` filter (its format characters), for a value already localized."""
-    return dateformat.format(value, format_string)
-
-
-def _timeuntil(value: datetime) -> str:
-    return timesince.timeuntil(value)

@@ -23,6 +23,33 @@ def in_ci() -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Forked worker pools (studyapp/bulk.py), recorded.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker pools started during the test, by their number of workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from studyapp import bulk
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: everything runs in this process")
+    started: list[int] = []
+    real = bulk.ProcessPoolExecutor
+
+    def pool_of(workers: int, **kwargs: object) -> ProcessPoolExecutor:
+        started.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
+    # The suite's own threads (the browser tests' live server) would keep work in-process.
+    monkeypatch.setattr(bulk, "_single_threaded", lambda: True)
+    return started
+
+
+# ---------------------------------------------------------------------------------------------
 # A copy of content/ to import, and to edit as an author would.
 # ---------------------------------------------------------------------------------------------
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +17,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from studyapp import bulk
 from studyapp.notes import importer
 from studyapp.notes import parsed as p
 from studyapp.notes.importer import import_paths, save_note
@@ -668,22 +665,10 @@ def many(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def pool(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def pool(pools: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Read runs of 2 files or more in a pool; the pools started, by their number of workers."""
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: the files are read one by one")
-    started: list[int] = []
-    real = bulk.ProcessPoolExecutor
-
-    def pool_of(workers: int, **kwargs: object) -> ProcessPoolExecutor:
-        started.append(workers)
-        return real(workers, **kwargs)
-
     monkeypatch.setattr(importer, "POOL_MIN_FILES", 2)
-    monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
-    # The suite's own threads (the browser tests' live server) would keep work in-process.
-    monkeypatch.setattr(bulk, "_single_threaded", lambda: True)
-    return started
+    return pools
 
 
 def test_files_read_in_a_pool_come_back_in_order_as_read_one_by_one(

@@ -10,7 +10,6 @@ import sys
 import textwrap
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -32,24 +31,6 @@ SINGLE_THREADED = bulk._single_threaded
 def sixty_notes(tmp_path_factory: pytest.TempPathFactory) -> list[ParsedNote]:
     folder = tmp_path_factory.mktemp("sixty")
     return [parse_note(p.read_bytes(), p.name) for p in generate_notes(CONTENT, folder, 60)]
-
-
-@pytest.fixture
-def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pools started, by their number of workers."""
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: everything runs in this process")
-    started: list[int] = []
-    real = bulk.ProcessPoolExecutor
-
-    def pool_of(workers: int, **kwargs: object) -> ProcessPoolExecutor:
-        started.append(workers)
-        return real(workers, **kwargs)
-
-    monkeypatch.setattr(bulk, "ProcessPoolExecutor", pool_of)
-    # The suite's own threads (the browser tests' live server) would keep work in-process.
-    monkeypatch.setattr(bulk, "_single_threaded", lambda: True)
-    return started
 
 
 def test_questions_generated_in_workers_are_those_of_one_process(

@@ -806,3 +806,28 @@ def test_the_study_card_names_the_note_only_when_the_learner_chose_it(client_ali
 
     crammed = client_alice.get("/study/cram/amazon-ecs/", **htmx).content.decode()
     assert question.stem in crammed and "Amazon ECS" in crammed
+
+
+def test_the_done_card_says_when_the_next_review_is_in_the_learners_time_zone(
+    client_alice, alice
+) -> None:
+    import zoneinfo
+
+    from django.utils import dateformat, timezone
+
+    from tests.study_data import answer_right
+
+    StudySettings.objects.update_or_create(
+        learner=alice, defaults={"time_zone": "America/New_York"}
+    )
+    make_question(make_note("amazon-ecs"), "Which launch type needs no servers?", "Fargate")
+    answer_right(alice, NOW, "easy")  # to review in days: nothing left today
+    due = Card.objects.get(learner=alice).due
+
+    html = client_alice.get("/study/", **HTMX).content.decode()
+
+    assert 'data-state="done"' in html
+    local = timezone.localtime(due, zoneinfo.ZoneInfo("America/New_York"))
+    assert f'<time datetime="{local.isoformat()}">' in html
+    assert dateformat.format(local, "l j F, H:i") in html
+    assert "(America/New_York), in " in html
