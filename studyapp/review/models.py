@@ -85,8 +85,10 @@ class Card(models.Model):
 
     STATE_CHOICES = [(s.value, s.name) for s in State]
 
+    # No index of its own: (learner, question) and (learner, due) both start with it, and each
+    # index is one more page an answer writes (docs/performance.md).
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_cards"
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_cards", db_index=False
     )
     # Questions are retired, never deleted: PROTECT keeps anyone from losing history by accident.
     question = models.ForeignKey("questions.Question", models.PROTECT, related_name="cards")
@@ -180,10 +182,12 @@ class ReviewLog(models.Model):
     ]
     RATING_CHOICES = [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
 
+    # Neither has an index of its own: (learner, reviewed_at) and (card, reviewed_at) start with
+    # them, and each index is one more page an answer writes (docs/performance.md).
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_logs"
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_logs", db_index=False
     )
-    card = models.ForeignKey(Card, models.CASCADE, related_name="logs")
+    card = models.ForeignKey(Card, models.CASCADE, related_name="logs", db_index=False)
     question = models.ForeignKey("questions.Question", models.PROTECT, related_name="review_logs")
     # Empty on an undo row.
     rating = models.PositiveSmallIntegerField(choices=RATING_CHOICES, null=True, blank=True)
