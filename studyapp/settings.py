@@ -110,6 +110,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers starting within a millisecond of each other instead of
+    # sleeping in SQLite's busy handler (studyapp/sqlite_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "studyapp.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
         # timeout instead of failing with "database is locked" when a read upgrades to a write.

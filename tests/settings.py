@@ -18,7 +18,7 @@ from studyapp.settings import DATABASES  # noqa: E402
 # Hashing with a real hasher costs ~100 ms per user created; MD5 is only acceptable here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "studyapp.sqlite_backend":
     # A file, not Django's default in-memory test database: WAL, synchronous=NORMAL and
     # IMMEDIATE transactions only mean something on a file, and that is what production uses.
     # One folder per process, so engineers and xdist workers sharing a checkout never collide.

@@ -1,0 +1,93 @@
+"""The SQLite backend's write transactions: they wait for another writer and start once it
+commits, fail as SQLite would once the busy timeout has passed, and leave the timeout as set."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def other_writer() -> Iterator[sqlite3.Connection]:
+    """Another connection to the database file, as the other gunicorn worker would hold."""
+    connection.ensure_connection()
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    yield other
+    if other.in_transaction:
+        other.execute("ROLLBACK")
+    other.close()
+
+
+def _in_a_thread(work) -> tuple[threading.Thread, dict[str, object]]:
+    """Run `work` on a thread of its own (so on a database connection of its own)."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except Exception as error:  # noqa: BLE001 (the test looks at it)
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _write_in_a_transaction() -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "committed"
+
+
+def test_a_transaction_waits_for_another_writer_and_starts_once_it_commits(
+    other_writer,
+) -> None:
+    other_writer.execute("BEGIN IMMEDIATE")
+    thread, outcome = _in_a_thread(_write_in_a_transaction)
+
+    thread.join(0.3)
+    assert thread.is_alive()  # waiting for the write lock, not failing
+    assert outcome == {}
+
+    other_writer.execute("COMMIT")
+    thread.join(10)
+    assert outcome == {"value": "committed"}
+
+
+def test_a_transaction_fails_as_sqlite_would_once_the_busy_timeout_has_passed(
+    other_writer,
+) -> None:
+    def impatient() -> str:
+        connection.ensure_connection()
+        connection.connection.execute("PRAGMA busy_timeout = 50")
+        return _write_in_a_transaction()
+
+    other_writer.execute("BEGIN IMMEDIATE")
+    thread, outcome = _in_a_thread(impatient)
+    thread.join(10)
+
+    assert isinstance(outcome.get("error"), OperationalError)
+    assert "locked" in str(outcome["error"])
+
+
+def test_the_busy_timeout_is_as_configured_inside_and_after_a_transaction() -> None:
+    configured = int(connection.settings_dict["OPTIONS"]["timeout"] * 1000)
+
+    def busy_timeout() -> int:
+        return connection.connection.execute("PRAGMA busy_timeout").fetchone()[0]
+
+    with transaction.atomic():
+        inside = busy_timeout()
+    assert (inside, busy_timeout()) == (configured, configured)
+
+
+def test_the_app_runs_on_this_backend() -> None:
+    assert type(connections["default"]).__module__ == "studyapp.sqlite_backend.base"
