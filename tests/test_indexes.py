@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -9,6 +11,7 @@ from django.db import connection
 pytestmark = pytest.mark.django_db
 
 REVIEW_HISTORY_TABLES = ("review_card", "review_reviewlog")
+migration = importlib.import_module("studyapp.review.migrations.0003_drop_redundant_fk_indexes")
 
 
 def _our_models() -> list:
@@ -53,3 +56,35 @@ def test_no_index_of_the_review_history_only_repeats_the_start_of_another(table:
         )
     ]
     assert redundant == []
+
+
+def _single_column_indexes() -> set[tuple[str, str]]:
+    return {
+        (table, columns[0])
+        for table in REVIEW_HISTORY_TABLES
+        for columns, unique in _indexes(table)
+        if len(columns) == 1 and not unique
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_only_the_redundant_indexes_and_can_be_reversed() -> None:
+    kept = _single_column_indexes()  # question_id's, which no composite index starts with
+    everything_else = {t: _indexes(t) for t in REVIEW_HISTORY_TABLES}
+    redundant = {
+        ("review_card", "learner_id"),
+        ("review_reviewlog", "learner_id"),
+        ("review_reviewlog", "card_id"),
+    }
+    assert not kept & redundant
+
+    with connection.schema_editor() as editor:
+        migration.create_indexes(apps, editor)  # as migrating back to review 0002 does
+    try:
+        assert _single_column_indexes() == kept | redundant
+    finally:
+        with connection.schema_editor() as editor:
+            migration.drop_indexes(apps, editor)
+
+    assert _single_column_indexes() == kept
+    assert {t: _indexes(t) for t in REVIEW_HISTORY_TABLES} == everything_else
