@@ -91,3 +91,26 @@ def test_the_busy_timeout_is_as_configured_inside_and_after_a_transaction() -> N
 
 def test_the_app_runs_on_this_backend() -> None:
     assert type(connections["default"]).__module__ == "studyapp.sqlite_backend.base"
+
+
+def _driver_error(code: int) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError("database is locked")
+    error.sqlite_errorcode = code
+    return error
+
+
+@pytest.mark.parametrize(
+    ("code", "busy"),
+    [
+        (sqlite3.SQLITE_BUSY, True),
+        (sqlite3.SQLITE_BUSY | (1 << 8), True),  # SQLITE_BUSY_RECOVERY: the log being recovered
+        (sqlite3.SQLITE_LOCKED, False),
+        (sqlite3.SQLITE_READONLY, False),
+    ],
+)
+def test_only_a_busy_database_is_waited_for(code: int, busy: bool) -> None:
+    from studyapp.sqlite_backend.base import _is_busy
+
+    wrapped = OperationalError("database is locked")
+    wrapped.__cause__ = _driver_error(code)
+    assert (_is_busy(_driver_error(code)), _is_busy(wrapped)) == (busy, busy)

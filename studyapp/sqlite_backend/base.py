@@ -50,6 +50,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 
 def _is_busy(error: BaseException) -> bool:
-    """The write lock was taken (SQLITE_BUSY), whether the error is Django's or the driver's."""
+    """The database was busy (SQLITE_BUSY, or an extended code of it such as
+    SQLITE_BUSY_RECOVERY), whether the error is Django's or the driver's."""
     cause = error if isinstance(error, sqlite3.Error) else error.__cause__
-    return getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+    code = getattr(cause, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
