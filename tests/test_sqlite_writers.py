@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+
+from studyapp.sqlite_backend import base as backend
+from studyapp.sqlite_backend.base import _is_busy
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True)]
 
@@ -48,8 +53,19 @@ def _write_in_a_transaction() -> str:
 
 
 def test_a_transaction_waits_for_another_writer_and_starts_once_it_commits(
-    other_writer,
+    other_writer, monkeypatch
 ) -> None:
+    # It waits by trying BEGIN again itself, SQLite's busy handler off: pauses of 50 µs at
+    # first, doubling, never more than 1 ms.
+    pauses: list[tuple[float, int]] = []  # (seconds, the busy timeout meanwhile)
+
+    def recorded_sleep(seconds: float) -> None:
+        (busy_timeout,) = connection.connection.execute("PRAGMA busy_timeout").fetchone()
+        pauses.append((seconds, busy_timeout))
+        time.sleep(seconds)
+
+    clock = SimpleNamespace(monotonic=time.monotonic, sleep=recorded_sleep)
+    monkeypatch.setattr(backend, "time", clock)
     other_writer.execute("BEGIN IMMEDIATE")
     thread, outcome = _in_a_thread(_write_in_a_transaction)
 
@@ -60,6 +76,9 @@ def test_a_transaction_waits_for_another_writer_and_starts_once_it_commits(
     other_writer.execute("COMMIT")
     thread.join(10)
     assert outcome == {"value": "committed"}
+    assert pauses[0] == (backend.FIRST_PAUSE_S, 0)
+    assert max(seconds for seconds, _ in pauses) == backend.LONGEST_PAUSE_S
+    assert {busy_timeout for _, busy_timeout in pauses} == {0}
 
 
 def test_a_transaction_fails_as_sqlite_would_once_the_busy_timeout_has_passed(
@@ -109,8 +128,6 @@ def _driver_error(code: int) -> sqlite3.OperationalError:
     ],
 )
 def test_only_a_busy_database_is_waited_for(code: int, busy: bool) -> None:
-    from studyapp.sqlite_backend.base import _is_busy
-
     wrapped = OperationalError("database is locked")
     wrapped.__cause__ = _driver_error(code)
     assert (_is_busy(_driver_error(code)), _is_busy(wrapped)) == (busy, busy)

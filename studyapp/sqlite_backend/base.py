@@ -13,6 +13,7 @@ keeps SQLite's busy handler.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 
@@ -25,28 +26,46 @@ LONGEST_PAUSE_S = 0.001
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
+        self.ensure_connection()  # `transaction_mode` is read from the settings on connecting
         if self.transaction_mode not in ("IMMEDIATE", "EXCLUSIVE"):
             super()._start_transaction_under_autocommit()  # takes no lock at BEGIN
             return
-        self.ensure_connection()
-        # The pragmas go to the driver directly: they are not the app's queries.
-        driver = self.connection
-        (busy_timeout_ms,) = driver.execute("PRAGMA busy_timeout").fetchone()
-        deadline = time.monotonic() + busy_timeout_ms / 1000
-        pause = FIRST_PAUSE_S
-        driver.execute("PRAGMA busy_timeout = 0")
+        busy_timeout_ms = self._busy_timeout_ms()
+        self._set_busy_timeout(0)
         try:
-            while True:
-                try:
-                    super()._start_transaction_under_autocommit()
-                    return
-                except (OperationalError, sqlite3.OperationalError) as error:
-                    if not _is_busy(error) or time.monotonic() >= deadline:
-                        raise
-                time.sleep(pause)
-                pause = min(pause * 2, LONGEST_PAUSE_S)
-        finally:
-            driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self._begin_when_free(time.monotonic() + busy_timeout_ms / 1000)
+        except BaseException:
+            self._set_busy_timeout(busy_timeout_ms)
+            raise
+        try:
+            self._set_busy_timeout(busy_timeout_ms)
+        except BaseException:
+            # Django does not know the transaction began: it must not stay open.
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")
+            raise
+
+    def _begin_when_free(self, deadline: float) -> None:
+        pause = FIRST_PAUSE_S
+        while True:
+            try:
+                super()._start_transaction_under_autocommit()
+                return
+            except (OperationalError, sqlite3.OperationalError) as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE_S)
+
+    # The pragmas go to the driver directly: they are not the app's queries.
+    def _busy_timeout_ms(self) -> int:
+        with self.wrap_database_errors:
+            (milliseconds,) = self.connection.execute("PRAGMA busy_timeout").fetchone()
+        return int(milliseconds)
+
+    def _set_busy_timeout(self, milliseconds: int) -> None:
+        with self.wrap_database_errors:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
 def _is_busy(error: BaseException) -> bool:
