@@ -421,6 +421,10 @@ def test_the_forms_of_a_card_share_one_csrf_token_that_is_accepted(alice, ecs, q
     tokens = re.findall(CSRF_FIELD, graded.content.decode())
     assert len(tokens) == 2
     assert len(set(tokens)) == 1
+    # Every form of every card on the way had its field: question, grade, question and undo.
+    for card in (page, checked, graded):
+        html = card.content.decode()
+        assert html.count("<form") == len(re.findall(CSRF_FIELD, html)) >= 1
 
     log = ReviewLog.objects.get(learner=alice)
     undone = strict.post(
