@@ -71,11 +71,11 @@ def is_full_page(response) -> bool:
     return "<html" in body and 'id="study-card"' in body
 
 
-def without_csrf(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-
-
 CSRF_FIELD = r'name="csrfmiddlewaretoken" value="([^"]+)"'
+
+
+def without_csrf(response) -> str:
+    return re.sub(CSRF_FIELD, "", response.content.decode())
 
 
 def csrf_in(response) -> str:
