@@ -19,6 +19,7 @@ from studyapp.notes.rendering import (
     _BlockLevel,
     _build_markdown,
     _QuickInlineProcessor,
+    _QuickToc,
     render_note,
     topic_anchors,
 )
@@ -277,6 +278,19 @@ def test_skipping_texts_changes_no_html_of_any_text(text: str) -> None:
 def test_the_block_level_look_up_is_kept_per_tag() -> None:
     md, _markers = _build_markdown()
     assert md.is_block_level.__self__.__class__ is _BlockLevel  # type: ignore[attr-defined]
+
+
+def test_the_table_of_contents_looks_for_its_marker_only_in_notes_that_have_one() -> None:
+    md, _markers = _build_markdown()
+    assert isinstance(md.treeprocessors["toc"], _QuickToc)
+
+    with_marker = render_note("[TOC]\n\n## Launch Types\n\n## Networking\n")
+    assert '<div class="toc">' not in with_marker  # the sanitizer drops the div, keeps the list
+    assert re.search(r"<li><a href=\"#launch-types\"[^>]*>Launch Types</a></li>", with_marker)
+    assert "[TOC]" not in with_marker
+    # Escaped, in code, or in a sentence, it is text: left as written.
+    assert "[TOC]" in render_note("\\[TOC]\n\n## A\n")
+    assert "<code>[TOC]</code>" in render_note("`[TOC]`\n\n## A\n")
 
 
 # Headings as notes write them and as toc must number them: repeated titles, titles that
