@@ -1,0 +1,59 @@
+"""gunicorn.conf.py as gunicorn reads it: the worker hook that keeps full collections short."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gunicorn.app.base import Application
+from gunicorn.config import Config
+
+CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+class _Loaded(Application):
+    """gunicorn's own loading of a config file, without parsing this process's arguments."""
+
+    def __init__(self) -> None:  # gunicorn's would parse the arguments of pytest
+        self.cfg = Config()
+
+    def load(self) -> None:  # the app: not needed to read the config
+        raise NotImplementedError
+
+
+@pytest.fixture
+def config() -> Iterator[Config]:
+    app = _Loaded()
+    for key, value in app.get_config_from_filename(str(CONF)).items():
+        if key in app.cfg.settings and value is not None:
+            app.cfg.set(key.lower(), value)
+    yield app.cfg
+    gc.unfreeze()  # what the hook froze goes back to the collector, as before the test
+
+
+def test_a_worker_freezes_what_it_loaded_so_full_collections_skip_it(config: Config) -> None:
+    loaded = [[] for _ in range(1000)]  # lists are tracked by the collector
+    gc.unfreeze()
+
+    config.post_worker_init(object())
+
+    # Without the hook gunicorn's default does nothing and nothing is frozen.
+    assert gc.get_freeze_count() >= len(loaded)
+
+
+def test_garbage_made_after_the_freeze_is_still_collected(config: Config) -> None:
+    config.post_worker_init(object())
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    alive = weakref.ref(cycle)
+    del cycle
+    gc.collect()
+
+    assert alive() is None
