@@ -20,16 +20,11 @@ class _Loaded(Application):
     def __init__(self) -> None:  # gunicorn's would parse the arguments of pytest
         self.cfg = Config()
 
-    def load(self) -> None:  # the app: not needed to read the config
-        raise NotImplementedError
-
 
 @pytest.fixture
 def config() -> Iterator[Config]:
     app = _Loaded()
-    for key, value in app.get_config_from_filename(str(CONF)).items():
-        if key in app.cfg.settings and value is not None:
-            app.cfg.set(key.lower(), value)
+    app.load_config_from_module_name_or_filename(str(CONF))
     yield app.cfg
     gc.unfreeze()  # what the hook froze goes back to the collector, as before the test
 
