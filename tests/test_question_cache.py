@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from studyapp.notes.importer import import_paths
 from studyapp.notes.models import Note
-from studyapp.questions import version
+from studyapp.questions import sync, version
 from studyapp.questions.models import Choice, Question
 from studyapp.questions.version import VersionedCache
 from studyapp.review import services
@@ -79,7 +79,7 @@ def test_an_orm_save_of_a_choice_makes_the_held_question_stale() -> None:
 
 
 def test_a_note_renamed_by_an_import_shows_its_new_title(notes_dir: Path) -> None:
-    # A title alone changes no question: the version moves once the import run ends.
+    # A title alone changes no question: the version moves once per import run that changed notes.
     _import(notes_dir)
     question = Question.objects.filter(note__slug="amazon-ecs", retired_at__isnull=True).first()
     title = services._question(pk=question.pk).note.title
@@ -170,3 +170,24 @@ def test_links_with_long_arguments_are_reversed_but_not_kept() -> None:
     url = links.reverse_once("review:cram_topic", "amazon-ecs", long_anchor)
     assert url.endswith(long_anchor + "/")
     assert links._reversed.cache_info().currsize == 1
+
+
+def test_a_rename_is_shown_even_when_the_question_bank_then_fails_to_rebuild(
+    notes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The notes are saved before the bank is rebuilt, each in its own transaction: a failed
+    # rebuild leaves them saved, and the next run sees them unchanged and sends no signal.
+    _import(notes_dir)
+    question = Question.objects.filter(note__slug="amazon-ecs", retired_at__isnull=True).first()
+    title = services._question(pk=question.pk).note.title
+    _edit_ecs(notes_dir, title, title + " (renamed)")
+
+    def broken(parsed_notes: object) -> None:
+        raise RuntimeError("the rebuild failed")
+
+    monkeypatch.setattr(sync, "sync_questions", broken)
+    with pytest.raises(RuntimeError):
+        import_paths([notes_dir])
+
+    assert Note.objects.get(slug="amazon-ecs").title == title + " (renamed)"
+    assert services._question(pk=question.pk).note.title == title + " (renamed)"

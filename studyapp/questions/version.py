@@ -7,12 +7,12 @@ them per process and asks this version first. A random token rather than a count
 rolled-back transaction (a test's, or an import's) puts an old value back, and a counter would
 then repeat a value that stood for other contents.
 
-Who changes it (studyapp/questions/apps.py): the question bank's sync, in its transaction,
-after its writes; once per import run, after the sync (notes and topics renamed or moved); and
-any ORM save or delete of a Question or Choice. A reader that sees the new token also sees the
-writes before it; one that read the old token and then newer rows keeps those rows under the
-old token, which only costs a reload. Writes that bypass all three (a `QuerySet.update()` in
-the shell) are seen after the next import that changes anything.
+Who changes it (studyapp/questions/apps.py): once per import run that changed notes, before
+the sync (notes and topics renamed or moved); the question bank's sync, in its transaction,
+after its writes; and any ORM save or delete of a Question or Choice. A reader that sees the
+new token also sees the writes before it; one that read the old token and then newer rows
+keeps those rows under the old token, which only costs a reload. Writes that bypass all three
+(a `QuerySet.update()` in the shell) are seen after the next import that changes anything.
 """
 
 from __future__ import annotations
