@@ -31,8 +31,14 @@ max_requests_jitter = 5000
 
 def post_worker_init(worker: object) -> None:
     """Called by gunicorn in each worker once it has loaded the app."""
-    # Everything loaded so far (Django, the app, its templates) lives as long as the worker.
-    # Left to the collector, each full collection walked all of it: a 45-50 ms pause of the
-    # worker every few seconds under load, the longest stall of the study flow. Frozen, it is
-    # never walked again; a full collection then takes 1-7 ms (docs/performance.md).
+    # What the worker has loaded lives as long as it does. Left to the collector, each full
+    # collection walked all of it: a 45-50 ms pause of the worker every few seconds under load,
+    # the longest stall of the study flow. Frozen, it is never walked again; a full collection
+    # then takes a few ms (docs/performance.md, fix 28). Loading the app stops at Django and the
+    # WSGI handler; the URL maps, and with them every view module, are built by the first
+    # request, so they are built here first, to be frozen too. Templates still compile on
+    # first use.
+    from django.urls import get_resolver
+
+    _ = get_resolver().reverse_dict
     gc.freeze()
