@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import markdown
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown.extensions.toc import TocTreeprocessor
 
 from studyapp.notes import rendering
 from studyapp.notes.parsed import Topic
@@ -280,9 +282,19 @@ def test_the_block_level_look_up_is_kept_per_tag() -> None:
     assert md.is_block_level.__self__.__class__ is _BlockLevel  # type: ignore[attr-defined]
 
 
-def test_the_table_of_contents_looks_for_its_marker_only_in_notes_that_have_one() -> None:
+def test_the_table_of_contents_looks_for_its_marker_only_in_notes_that_have_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     md, _markers = _build_markdown()
     assert isinstance(md.treeprocessors["toc"], _QuickToc)
+    walks = []
+    monkeypatch.setattr(TocTreeprocessor, "replace_marker", lambda *args: walks.append(args))
+
+    render_note("## Launch Types\n\nNo table of contents here.\n")
+    assert walks == []
+    render_note("[TOC]\n\n## Launch Types\n")
+    assert len(walks) == 1
+    monkeypatch.undo()
 
     with_marker = render_note("[TOC]\n\n## Launch Types\n\n## Networking\n")
     assert '<div class="toc">' not in with_marker  # the sanitizer drops the div, keeps the list
@@ -300,6 +312,7 @@ HEADING_TOKENS = [
     *["\n# ", "\n## ", "\n### ", "\n#### ", "\n\n", "\n", " ", "Intro", "Intro_1", "intro-2"],
     *["Launch Types", "`code`", "*em*", "**strong**", "&amp;", "&", "📘", "Amazon ECS 0001"],
     *["\n\n[TOC]\n\n", "[TOC]", "\n<h2>Raw</h2>\n", '\n<h3 id="intro">Raw id</h3>\n'],
+    *["`[TOC]`", "\\[TOC]", "\n```\n[TOC]\n```\n", "\n\n    [TOC]\n\n"],
     *["\n===\n", "\n---\n", "\n- item", "\n| a | b |\n|---|---|\n| c | d |\n"],
     *["\n```\n# no\n```\n"],
     *["[link](https://x.y)", "<b>b</b>", "x_1_2", "\n    # indented\n"],
@@ -310,6 +323,8 @@ HEADING_TOKENS = [
 @given(parts=st.lists(st.sampled_from(HEADING_TOKENS), max_size=40))
 @example(["\n## ", "Intro", "\n## ", "Intro", "\n## ", "Intro_1"])
 @example(["\n\n[TOC]\n\n", "\n## ", "Intro"])
+@example(["\n```\n[TOC]\n```\n", "\n## ", "Intro"])
+@example(["`[TOC]`", "\n## ", "Intro", "\n\n", "\\[TOC]"])
 @example(["\n# ", "**strong**", " ", "&amp;", '\n<h3 id="intro">Raw id</h3>\n', "\n## ", "Intro"])
 def test_the_lean_processors_change_no_html(parts: list[str]) -> None:
     text = "".join(parts)

@@ -278,9 +278,11 @@ class _QuickToc(TocTreeprocessor):
     that have one.
 
     The look-up walks every element of the tree, with each one's parent, to compare its
-    text: 5% of the rendering time, and notes seldom ask for a table of contents. The
-    marker can only come from a line that holds it as typed (escaped or in code it is
-    stashed away), so a note whose lines do not hold it has nothing to replace.
+    text: 5% of the rendering time, and notes seldom ask for a table of contents. A
+    paragraph can only equal the marker if a line of the note (after the preprocessors,
+    which stash fenced code away) holds it as typed, so a note none of whose lines do has
+    nothing to replace. A line holding it escaped or in inline code still gets the walk,
+    which leaves it as text.
     """
 
     def replace_marker(self, root: ET.Element, elem: ET.Element) -> None:
