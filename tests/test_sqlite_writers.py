@@ -84,10 +84,16 @@ def test_a_transaction_waits_for_another_writer_and_starts_once_it_commits(
 def test_a_transaction_fails_as_sqlite_would_once_the_busy_timeout_has_passed(
     other_writer,
 ) -> None:
+    waited: list[float] = []
+
     def impatient() -> str:
         connection.ensure_connection()
         connection.connection.execute("PRAGMA busy_timeout = 50")
-        return _write_in_a_transaction()
+        started = time.monotonic()
+        try:
+            return _write_in_a_transaction()
+        finally:
+            waited.append(time.monotonic() - started)
 
     other_writer.execute("BEGIN IMMEDIATE")
     thread, outcome = _in_a_thread(impatient)
@@ -95,6 +101,7 @@ def test_a_transaction_fails_as_sqlite_would_once_the_busy_timeout_has_passed(
 
     assert isinstance(outcome.get("error"), OperationalError)
     assert "locked" in str(outcome["error"])
+    assert waited[0] >= 0.05  # it retried for the whole busy timeout, not failing at once
 
 
 def test_the_busy_timeout_is_as_configured_inside_and_after_a_transaction() -> None:

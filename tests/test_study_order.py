@@ -60,6 +60,7 @@ def test_retired_questions_are_left_out_of_the_order() -> None:
     make_question(note, "Current", position=1)
     Question.objects.filter(pk=gone.pk).update(retired_at=gone.created_at)
     study_order.renumber()
+    assert Question.objects.get(stem="Current").study_order == 1  # the retired one takes none
     learner = make_learner("sam")
     assert queries.first_new_question_id(learner.pk, frozenset()) == (
         Question.objects.get(stem="Current").pk
