@@ -51,7 +51,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             try:
                 super()._start_transaction_under_autocommit()
                 return
-            except (OperationalError, sqlite3.OperationalError) as error:
+            except OperationalError as error:  # Django's cursor wraps the driver's errors
                 if not _is_busy(error) or time.monotonic() >= deadline:
                     raise
             time.sleep(pause)
@@ -68,9 +68,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
-def _is_busy(error: BaseException) -> bool:
-    """The database was busy (SQLITE_BUSY, or an extended code of it such as
-    SQLITE_BUSY_RECOVERY), whether the error is Django's or the driver's."""
-    cause = error if isinstance(error, sqlite3.Error) else error.__cause__
-    code = getattr(cause, "sqlite_errorcode", None)
+def _is_busy(error: OperationalError) -> bool:
+    """The database was busy: the driver's error behind Django's has SQLITE_BUSY, or an
+    extended code of it such as SQLITE_BUSY_RECOVERY."""
+    code = getattr(error.__cause__, "sqlite_errorcode", None)
     return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
