@@ -70,8 +70,8 @@ def forked_map(
             # would otherwise walk, and so write to, every object it inherited, copying the
             # parent's memory page by page (1.2 s of CPU across an import of 1,000 notes).
             # The parent gets them back at once.
-            # Not when something else froze objects already (a preloading server): unfreeze
-            # would hand its objects back to the collector too.
+            # Not when something else froze objects already (a gunicorn worker does, see
+            # gunicorn.conf.py): unfreeze would hand its objects back to the collector too.
             freeze = gc.get_freeze_count() == 0
             if freeze:
                 gc.freeze()
