@@ -94,6 +94,21 @@ def test_workers_collect_garbage_as_rarely_as_the_parent(pools: list[int]) -> No
     assert gc.get_threshold() == before
 
 
+def test_objects_frozen_before_stay_frozen_after(pools: list[int]) -> None:
+    # A gunicorn worker freezes what it loaded (gunicorn.conf.py); a pool forked from it must
+    # not hand those objects back to the collector when it is done.
+    loaded = [[] for _ in range(3)]
+    gc.freeze()
+    try:
+        with bulk.forked_map(lambda n: n, range(20), min_per_worker=10, chunksize=1) as results:
+            assert list(results) == list(range(20))
+        assert pools  # the work went to forked workers
+        assert gc.get_freeze_count() > 0
+        assert not any(o is loaded for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
 def test_a_process_with_other_threads_does_its_work_itself(pools: list[int], monkeypatch) -> None:
     monkeypatch.setattr(bulk, "_single_threaded", SINGLE_THREADED)
     stop = threading.Event()
