@@ -294,6 +294,11 @@ def test_the_table_of_contents_looks_for_its_marker_only_in_notes_that_have_one(
     assert walks == []
     render_note("[TOC]\n\n## Launch Types\n")
     assert len(walks) == 1
+    # A python-markdown that no longer keeps the note's lines (this instance has converted
+    # nothing, so it has none) gets the walk every time.
+    assert not hasattr(md, "lines")
+    md.treeprocessors["toc"].replace_marker(None, None)
+    assert len(walks) == 2
     monkeypatch.undo()
 
     with_marker = render_note("[TOC]\n\n## Launch Types\n\n## Networking\n")

@@ -286,7 +286,9 @@ class _QuickToc(TocTreeprocessor):
     """
 
     def replace_marker(self, root: ET.Element, elem: ET.Element) -> None:
-        if any(self.marker in line for line in self.md.lines):
+        # `Markdown.lines` is set by `convert`, not promised by the API: without it, walk.
+        lines = getattr(self.md, "lines", None)
+        if lines is None or any(self.marker in line for line in lines):
             super().replace_marker(root, elem)
 
 
